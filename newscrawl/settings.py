@@ -1,0 +1,95 @@
+"""Scrapy settings for newscrawl.
+
+Every project-specific setting is documented in the README ("Settings").
+Settings named in ``ENV_OVERRIDES`` can also be given as environment variables
+(``MONGO_URI=... scrapy crawl thiqa``); ``-s NAME=value`` on the command line
+still wins over both.
+"""
+
+import os
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+COMMANDS_MODULE = "newscrawl.commands"
+
+# --- politeness -----------------------------------------------------------
+NEWSCRAWL_CONTACT = os.environ.get("NEWSCRAWL_CONTACT", "https://github.com/newscrawl/newscrawl")
+USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a news page over 8 MiB is not a news page
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- offline replay of saved pages (newscrawl.middlewares.ReplayMiddleware) --
+# A directory with index.json mapping real URLs to saved files; when set, no
+# request leaves the machine: unknown URLs get a 404.
+REPLAY_DIR = None
+
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares.ReplayMiddleware": 50,
+}
+
+# --- crawl shape -------------------------------------------------------------
+NEWSCRAWL_MAX_LISTING_PAGES = 5  # category / archive pages followed per category
+NEWSCRAWL_MAX_ARTICLES = 0  # 0 = no limit; articles fetched per crawl
+DEPTH_LIMIT = 3
+
+# --- pipelines: normalize -> dedupe -> store ----------------------------------
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.normalize.ArabicNormalizationPipeline": 100,
+    "newscrawl.pipelines.dedupe.DedupePipeline": 200,
+    "newscrawl.pipelines.mongo.MongoPipeline": 300,
+}
+
+# --- MongoDB ------------------------------------------------------------------
+MONGO_ENABLED = True
+MONGO_URI = "mongodb://localhost:27017"
+MONGO_DATABASE = "newscrawl"
+MONGO_ARTICLES_COLLECTION = "articles"
+MONGO_TICKERS_COLLECTION = "tickers"
+MONGO_WRITE_CONCERN = "majority"
+MONGO_SERVER_SELECTION_TIMEOUT_MS = 3000
+MONGO_SPOOL_DIR = "data/spool"
+MONGO_CLIENT_FACTORY = None  # tests: a callable(config) -> client (mongomock, mockupdb)
+
+# --- feeds: one JSON Lines file per spider per run, UTF-8, Arabic unescaped ---
+FEED_EXPORT_ENCODING = "utf-8"
+FEEDS = {
+    "data/feeds/%(name)s/%(name)s-%(run_id)s.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "overwrite": True,
+    },
+}
+FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
+FEED_STORE_EMPTY = True
+
+# --- misc -----------------------------------------------------------------------
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+ENV_OVERRIDES = (
+    "MONGO_URI",
+    "MONGO_DATABASE",
+    "MONGO_ENABLED",
+    "REPLAY_DIR",
+    "LOG_FILE",
+    "NEWSCRAWL_MAX_ARTICLES",
+)
+for _name in ENV_OVERRIDES:
+    if _name in os.environ:
+        globals()[_name] = os.environ[_name]

@@ -1,0 +1,1 @@
+"""Dependable storage: the MongoDB client configuration and the durable local spool."""
