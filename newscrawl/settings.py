@@ -93,3 +93,9 @@ ENV_OVERRIDES = (
 for _name in ENV_OVERRIDES:
     if _name in os.environ:
         globals()[_name] = os.environ[_name]
+
+FEED_EXPORTERS = {
+    "jsonlines": "newscrawl.exporters.JsonLinesExporter",
+    "jsonl": "newscrawl.exporters.JsonLinesExporter",
+    "json": "newscrawl.exporters.JsonExporter",
+}

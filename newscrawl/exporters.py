@@ -1,0 +1,47 @@
+"""Feed exporters: UTF-8 JSON with Arabic unescaped and ISO 8601 datetimes with offset.
+
+Scrapy's ``ScrapyJSONEncoder`` writes datetimes as ``"2024-03-14 10:30:00"``
+(no zone: a reader cannot tell UTC from local time, case BR-10) and, without an
+encoding, escapes every Arabic letter as ``\\uXXXX`` (BR-11).  These exporters
+write ``"2024-03-14T10:30:00+00:00"`` and real UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from scrapy.exporters import JsonItemExporter, JsonLinesItemExporter
+from scrapy.utils.serialize import ScrapyJSONEncoder
+
+
+class IsoJSONEncoder(ScrapyJSONEncoder):
+    """``ScrapyJSONEncoder`` with ISO 8601 datetimes (``datetime.isoformat()``, offset kept)."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        if isinstance(o, date):
+            return o.isoformat()
+        return super().default(o)
+
+
+def dumps(obj) -> str:
+    """One JSON document, UTF-8 text (``ensure_ascii=False``), ISO datetimes."""
+    return json.dumps(obj, cls=IsoJSONEncoder, ensure_ascii=False)
+
+
+class JsonLinesExporter(JsonLinesItemExporter):
+    def __init__(self, file, **kwargs):
+        kwargs.setdefault("encoding", "utf-8")
+        super().__init__(file, **kwargs)
+        self._kwargs.setdefault("ensure_ascii", False)
+        self.encoder = IsoJSONEncoder(**self._kwargs)
+
+
+class JsonExporter(JsonItemExporter):
+    def __init__(self, file, **kwargs):
+        kwargs.setdefault("encoding", "utf-8")
+        super().__init__(file, **kwargs)
+        self._kwargs.setdefault("ensure_ascii", False)
+        self.encoder = IsoJSONEncoder(**self._kwargs)

@@ -1,0 +1,63 @@
+"""Exit status of a crawl run, for cron (``scrapy crawlall`` and ``scrapy crawl``).
+
+====  =====================================================================
+code  meaning
+====  =====================================================================
+0     every spider finished, fetched pages, stored (or had nothing to store)
+2     a spider closed for another reason than ``finished`` (error, shutdown, timeout)
+3     a spider fetched no page at all (site down, DNS, robots, replay miss)
+4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``)
+5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
+75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
+====  =====================================================================
+
+When several apply, the lowest non-zero code wins (the most basic failure).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_SPIDER_ERROR = 2
+EXIT_NO_PAGES = 3
+EXIT_MONGO_SPOOLED = 4
+EXIT_TOO_FEW_ITEMS = 5
+EXIT_LOCKED = 75
+
+EXIT_MEANING = {
+    EXIT_OK: "ok",
+    EXIT_SPIDER_ERROR: "a spider closed for an error reason",
+    EXIT_NO_PAGES: "no page could be fetched",
+    EXIT_MONGO_SPOOLED: "MongoDB kept failing; items left in the spool",
+    EXIT_TOO_FEW_ITEMS: "fewer items than NEWSCRAWL_MIN_ITEMS",
+    EXIT_LOCKED: "another run holds the lock",
+}
+
+
+def codes_for(crawler, settings=None) -> list[int]:
+    """Every failure code that applies to one finished crawler (empty list: ok)."""
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    settings = settings or crawler.settings
+    codes = []
+    if stats.get("finish_reason", "finished") != "finished":
+        codes.append(EXIT_SPIDER_ERROR)
+    if not stats.get("newscrawl/pages", 0) and not stats.get("newscrawl/pages/discovery", 0):
+        codes.append(EXIT_NO_PAGES)
+    if stats.get("newscrawl/mongo/spool_left", 0):
+        codes.append(EXIT_MONGO_SPOOLED)
+    min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
+    if min_items and stats.get("item_scraped_count", 0) < min_items:
+        codes.append(EXIT_TOO_FEW_ITEMS)
+    return codes
+
+
+def exit_code_for(crawlers, settings=None) -> int:
+    codes = [c for cr in crawlers for c in codes_for(cr, settings)]
+    return min(codes) if codes else EXIT_OK
+
+
+def summary_line(crawler) -> str:
+    s = crawler.stats.get_stats() if crawler.stats else {}
+    name = crawler.spider.name if crawler.spider else "?"
+    return (f"newscrawl: {name}: finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
+            f"articles={s.get('newscrawl/articles', 0)} items={s.get('item_scraped_count', 0)} "
+            f"dropped={s.get('item_dropped_count', 0)}")

@@ -1,0 +1,1 @@
+"""Spiders: one per site (``scrapy list``), on shared bases per markup family."""

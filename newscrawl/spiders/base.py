@@ -1,0 +1,247 @@
+"""The spider base: fetch and route.
+
+A site spider is a subclass that names its domain, start URLs, time zone and
+page objects; this class does the rest:
+
+* ``async def start()`` (Scrapy >= 2.16 never calls ``start_requests()``): the
+  start URLs (``-a start_url=...`` replaces them), plus, with ``REPLAY_DIR`` set,
+  the saved pages of the spider's domains (the snapshot is the URL list of an
+  offline crawl);
+* every HTML page: ticker headlines (once per crawl per headline), then either an
+  article (the first page object whose ``is_article()`` is true) or a listing
+  whose article / category / pagination links are followed within limits;
+* bad input never crashes the crawl: non-HTML and empty bodies, pages that fail
+  extraction, unparseable dates are dropped or kept with a counted reason in the
+  stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import TextResponse
+
+from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
+
+logger = logging.getLogger(__name__)
+
+
+class NewsSpider(scrapy.Spider):
+    #: IANA time zone of the site's wall-clock dates
+    timezone: str = "UTC"
+    #: language reported when the page does not declare one
+    language: str = "ar"
+    #: page objects tried in order; the first whose ``is_article()`` is true extracts the article
+    article_pages: tuple[type[ArticlePage], ...] = (ArticlePage,)
+    #: generic fallback used when a site parser finds no body (None: no fallback)
+    fallback_page: type[ArticlePage] | None = None
+    ticker_class: type[TickerStrip] | None = None
+    #: CSS for links to articles on listing pages
+    article_link_css: str = "article h2 a, article h3 a, h2.post-title a, h3.post-title a"
+    #: CSS for links to category / section pages
+    listing_link_css: str = ""
+    #: CSS for "next page" links on listings
+    pagination_css: str = 'a[rel="next"], a.next'
+    #: extra discovery URLs relative to the site root (RSS, sitemaps), fetched when present
+    discovery_paths: tuple[str, ...] = ()
+
+    custom_settings: dict = {}
+
+    def __init__(self, *args, start_url: str | None = None, max_articles: int | str | None = None,
+                 max_listing_pages: int | str | None = None, follow: bool | str = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: False (``-a follow=0``): fetch the start URLs only -- no links, no discovery, no snapshot seeds
+        self.follow = str(follow).lower() not in ("0", "false", "no", "")
+        self.explicit_start = bool(start_url)
+        if start_url:
+            self.start_urls = [u.strip() for u in start_url.split(",") if u.strip()]
+            extra = {urlsplit(u).hostname for u in self.start_urls}
+            self.allowed_domains = sorted(set(getattr(self, "allowed_domains", []) or []) | {h for h in extra if h})
+        self._max_articles_arg = max_articles
+        self._max_listing_arg = max_listing_pages
+        self.run_started = datetime.now(timezone.utc)
+        self._tickers_seen: set[str] = set()
+        self._articles_requested = 0
+
+    # ---- settings-driven limits ---------------------------------------------------
+    @property
+    def max_articles(self) -> int:
+        v = self._max_articles_arg if self._max_articles_arg is not None else self.settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)
+        return int(v)
+
+    @property
+    def max_listing_pages(self) -> int:
+        v = self._max_listing_arg if self._max_listing_arg is not None else self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES", 5)
+        return int(v)
+
+    def _inc(self, key: str, n: int = 1) -> None:
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(key, n, spider=self)
+
+    # ---- start ---------------------------------------------------------------------
+    async def start(self):
+        seen = set()
+        for url in self.start_urls:
+            seen.add(url)
+            yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "home"}, dont_filter=True)
+            if not self.follow:
+                continue
+            root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+            for path in self.discovery_paths:
+                yield scrapy.Request(root + path, callback=self.parse_discovery, meta={"page_kind": "discovery"},
+                                     errback=self.discovery_failed)
+        for url in self.replay_seeds():
+            if url not in seen:
+                yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "snapshot"})
+
+    def replay_seeds(self) -> list[str]:
+        """With ``REPLAY_DIR`` set: the saved pages whose host is one of ``allowed_domains``
+        (not when the start URL was given explicitly, nor with ``follow=0``)."""
+        replay_dir = self.settings.get("REPLAY_DIR") if self.crawler else None
+        if not replay_dir or self.explicit_start or not self.follow:
+            return []
+        index = Path(replay_dir) / "index.json"
+        if not index.exists():
+            return []
+        entries = json.loads(index.read_text(encoding="utf-8"))
+        out = []
+        for entry in entries:
+            host = (urlsplit(entry["url"]).hostname or "").lower()
+            if any(host == d or host.endswith("." + d) for d in self.allowed_domains or []):
+                out.append(entry["url"])
+        return out
+
+    # ---- routing ---------------------------------------------------------------------
+    def parse(self, response, **kwargs):
+        self._inc("newscrawl/pages")
+        if not isinstance(response, TextResponse):
+            self._inc("newscrawl/dropped/not_html")
+            logger.warning("not an HTML/text response, skipped: %s (%s)", response.url,
+                           response.headers.get("Content-Type", b"").decode("latin-1"))
+            return
+        if not response.body.strip():
+            self._inc("newscrawl/dropped/empty_page")
+            logger.warning("empty page, skipped: %s", response.url)
+            return
+        now = datetime.now(timezone.utc)
+        yield from self.parse_ticker(response, now)
+        page = self.article_page(response, now)
+        if page is not None:
+            item = self.extract_article(page, response, now)
+            if item is not None:
+                yield item
+            return
+        self._inc("newscrawl/pages/listing")
+        if self.follow:
+            yield from self.follow_links(response)
+
+    def parse_ticker(self, response, now):
+        if not self.ticker_class:
+            return
+        for item in self.ticker_class(response, site=self.name, now=now).items():
+            key = item["headline"]
+            if key in self._tickers_seen:
+                continue
+            self._tickers_seen.add(key)
+            yield item
+
+    def article_page(self, response, now) -> ArticlePage | None:
+        for cls in self.article_pages:
+            page = cls(response, site=self.name, tz=self.timezone, language=self.language, now=now)
+            if page.is_article():
+                return page
+        return None
+
+    def extract_article(self, page: ArticlePage, response, now):
+        try:
+            item = page.to_item()
+        except ExtractionError as exc:
+            if exc.reason == "no_body" and self.fallback_page is not None:
+                fallback = self.fallback_page(response, site=self.name, tz=self.timezone, language=self.language, now=now)
+                try:
+                    item = fallback.to_item()
+                    self._inc("newscrawl/extraction/fallback")
+                except ExtractionError as exc2:
+                    return self._drop(exc2, response)
+            else:
+                return self._drop(exc, response)
+        except Exception as exc:  # a parser bug must not stop the crawl: log with traceback, count
+            logger.exception("extraction failed on %s", response.url)
+            self._inc(f"newscrawl/dropped/extraction_error/{type(exc).__name__}")
+            return None
+        if item.get("published") is None:
+            self._inc("newscrawl/dates/unparsed" if item.get("published_raw") else "newscrawl/dates/missing")
+            if item.get("published_raw"):
+                logger.warning("unparsed date %r on %s", item["published_raw"], response.url)
+        self._inc("newscrawl/articles")
+        return item
+
+    def _drop(self, exc: ExtractionError, response):
+        self._inc(f"newscrawl/dropped/{exc.reason}")
+        logger.warning("article dropped (%s): %s", exc.reason, response.url)
+        return None
+
+    def follow_links(self, response):
+        depth = response.meta.get("listing_page", 0)
+        for href in response.css(f"{self.article_link_css}::attr(href)").getall() if self.article_link_css else []:
+            if self.max_articles and self._articles_requested >= self.max_articles:
+                break
+            url = response.urljoin(href)
+            if self._is_internal(url):
+                self._articles_requested += 1
+                yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "article"})
+        if depth + 1 < self.max_listing_pages:
+            css = ", ".join(c for c in (self.listing_link_css if depth == 0 else "", self.pagination_css) if c)
+            if css:
+                for href in response.css(f"{css}").xpath("@href").getall():
+                    url = response.urljoin(href)
+                    if self._is_internal(url):
+                        yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "listing", "listing_page": depth + 1})
+
+    def _is_internal(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return bool(host) and any(host == d or host.endswith("." + d) for d in (self.allowed_domains or [host]))
+
+    # ---- discovery (RSS, sitemaps) ----------------------------------------------------
+    def parse_discovery(self, response):
+        """RSS ``<item><link>`` and sitemap ``<loc>`` URLs become article / sitemap requests.
+
+        XML is parsed with Scrapy's ``Sitemap`` (lxml, ``resolve_entities=False``) or
+        parsel's XML selector, neither of which resolves external entities.
+        """
+        from scrapy.utils.sitemap import Sitemap
+
+        self._inc("newscrawl/pages/discovery")
+        body = response.body
+        if not body.strip():
+            return
+        if b"<rss" in body[:2000] or b"<feed" in body[:2000]:
+            sel = scrapy.Selector(text=response.text, type="xml")
+            sel.remove_namespaces()
+            links = sel.xpath("//item/link/text() | //entry/link/@href").getall()
+            for link in links[: self.max_articles or None]:
+                yield scrapy.Request(response.urljoin(link.strip()), callback=self.parse, meta={"page_kind": "article"})
+            return
+        try:
+            sm = Sitemap(body)
+        except Exception:
+            self._inc("newscrawl/dropped/bad_sitemap")
+            return
+        for entry in sm:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sm.type == "sitemapindex":
+                yield scrapy.Request(loc, callback=self.parse_discovery, meta={"page_kind": "discovery"})
+            elif self._is_internal(loc):
+                yield scrapy.Request(loc, callback=self.parse, meta={"page_kind": "article"})
+
+    def discovery_failed(self, failure):
+        self._inc("newscrawl/discovery/missing")
+        logger.debug("discovery URL not available: %s", failure.request.url)

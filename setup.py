@@ -1,0 +1,28 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="newscrawl",
+    version="0.1.0",
+    description="Scrapy crawler for Arabic news sites: tickers and articles, Arabic normalization, dedupe, MongoDB",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11",
+    packages=find_packages(exclude=["tests", "tests.*", "benchmarks"]),
+    install_requires=[
+        "scrapy>=2.16,<3",
+        "itemloaders>=1.3",
+        "parsel>=1.9",
+        "python-dateutil>=2.8",
+        "pymongo>=4.13.2",
+        "dateparser>=1.2",
+        "w3lib>=2.1",
+        "trafilatura>=2.0",
+        "simhash>=2.1",
+        "datasketch>=1.6",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],
+        "redis": ["scrapy-redis>=0.9.1", "redis>=5"],
+    },
+    entry_points={"scrapy": ["settings = newscrawl.settings"]},
+)
