@@ -39,8 +39,15 @@ TELNETCONSOLE_ENABLED = False
 REPLAY_DIR = None
 
 DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.incremental.IncrementalMiddleware": 40,
     "newscrawl.middlewares.ReplayMiddleware": 50,
 }
+
+# --- incremental crawls (newscrawl.incremental) ---------------------------------
+NEWSCRAWL_INCREMENTAL = True  # skip article URLs already stored ...
+NEWSCRAWL_REFRESH_DAYS = 7  # ... unless last crawled longer ago than this
+NEWSCRAWL_STATE_DIR = "data/state"  # local record of stored articles when MongoDB is off
+NEWSCRAWL_MIN_ITEMS = 0  # crawlall exits 5 when a spider yields fewer items
 
 # --- crawl shape -------------------------------------------------------------
 NEWSCRAWL_MAX_LISTING_PAGES = 5  # category / archive pages followed per category

@@ -189,20 +189,33 @@ class NewsSpider(scrapy.Spider):
 
     def follow_links(self, response):
         depth = response.meta.get("listing_page", 0)
+        # response.follow() encodes the path as UTF-8 and the query in the page's charset,
+        # as browsers do (WHATWG URL; case BR-02: windows-1256 pages)
         for href in response.css(f"{self.article_link_css}::attr(href)").getall() if self.article_link_css else []:
             if self.max_articles and self._articles_requested >= self.max_articles:
                 break
-            url = response.urljoin(href)
-            if self._is_internal(url):
+            request = self._follow(response, href, {"page_kind": "article"})
+            if request is not None:
                 self._articles_requested += 1
-                yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "article"})
+                yield request
         if depth + 1 < self.max_listing_pages:
             css = ", ".join(c for c in (self.listing_link_css if depth == 0 else "", self.pagination_css) if c)
             if css:
-                for href in response.css(f"{css}").xpath("@href").getall():
-                    url = response.urljoin(href)
-                    if self._is_internal(url):
-                        yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "listing", "listing_page": depth + 1})
+                for href in response.css(css).xpath("@href").getall():
+                    request = self._follow(response, href, {"page_kind": "listing", "listing_page": depth + 1})
+                    if request is not None:
+                        yield request
+
+    def _follow(self, response, href: str, meta: dict):
+        href = (href or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            return None
+        try:
+            request = response.follow(href, callback=self.parse, meta=meta)
+        except ValueError:  # malformed href
+            self._inc("newscrawl/links/malformed")
+            return None
+        return request if self._is_internal(request.url) else None
 
     def _is_internal(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
