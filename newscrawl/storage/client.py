@@ -8,22 +8,62 @@ compare equal to the aware values that were written (case BR-10).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import timezone
 
-_PASSWORD_RE = re.compile(r"(?P<scheme>mongodb(?:\+srv)?://)(?P<user>[^:@/]*)(?::(?P<pw>[^@/]*))?@")
+_URI_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<authority>[^/\s]*)")
+
+
+def _split_password(uri: str) -> str | None:
+    """The (still percent-encoded) password of ``uri``, or ``None``."""
+    m = _URI_RE.search(uri or "")
+    if not m or "@" not in m["authority"]:
+        return None
+    user, sep, pw = m["authority"].rsplit("@", 1)[0].partition(":")
+    return pw if sep else None
+
+
+def _mask_match(m: re.Match) -> str:
+    authority = m["authority"]
+    if "@" not in authority:
+        return m.group(0)
+    userinfo, host = authority.rsplit("@", 1)  # a raw '@' in a password stays masked
+    user, sep, _ = userinfo.partition(":")
+    return f"{m['scheme']}{user}{':***' if sep else ''}@{host}"
 
 
 def mask_uri(uri: str) -> str:
     """Return ``uri`` with any password replaced by ``***``.
 
     ``mongodb://user:secret@host/db`` -> ``mongodb://user:***@host/db``.  A URI
-    without credentials is returned unchanged.  Used for every log line that
-    names the server.
+    without credentials is returned unchanged.  Works on any ``scheme://`` (a
+    mistyped ``http://user:pw@host`` is masked too) and on every URI inside a
+    longer text, so it can be applied to error messages.  Used for every log
+    line that names the server.
     """
     if not uri:
         return uri
-    return _PASSWORD_RE.sub(lambda m: f"{m['scheme']}{m['user']}{':***' if m['pw'] is not None else ''}@", uri)
+    return _URI_RE.sub(_mask_match, uri)
+
+
+def redact(text: str, uri: str | None) -> str:
+    """``text`` with every URI masked (:func:`mask_uri`) and the password of
+    ``uri`` (raw and percent-decoded) replaced by ``***`` wherever it appears."""
+    text = mask_uri(text)
+    pw = _split_password(uri) if uri else None
+    if pw:
+        from urllib.parse import unquote
+
+        for form in sorted({pw, unquote(pw)}, key=len, reverse=True):
+            text = text.replace(form, "***")
+    return text
+
+
+class MongoConfigError(RuntimeError):
+    """MongoDB is misconfigured (bad URI, ``w=0``, failed authentication, missing
+    rights).  Raised at spider open: the crawl does not start.  The message
+    names the server by its masked URI only."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +75,8 @@ class MongoConfig:
     tickers: str
     write_concern: str | int
     server_selection_timeout_ms: int
+    connect_timeout_ms: int = 10000
+    socket_timeout_ms: int = 60000
 
     @classmethod
     def from_settings(cls, settings) -> "MongoConfig":
@@ -49,6 +91,8 @@ class MongoConfig:
             tickers=settings.get("MONGO_TICKERS_COLLECTION", "tickers"),
             write_concern=wc,
             server_selection_timeout_ms=settings.getint("MONGO_SERVER_SELECTION_TIMEOUT_MS", 3000),
+            connect_timeout_ms=settings.getint("MONGO_CONNECT_TIMEOUT_MS", 10000),
+            socket_timeout_ms=settings.getint("MONGO_SOCKET_TIMEOUT_MS", 60000),
         )
 
     @property
@@ -70,12 +114,42 @@ class MongoConfig:
             tz_aware=True,
             tzinfo=timezone.utc,
             serverSelectionTimeoutMS=self.server_selection_timeout_ms,
+            connectTimeoutMS=self.connect_timeout_ms,
+            socketTimeoutMS=self.socket_timeout_ms or None,
             w=self.write_concern,
             retryWrites=True,
             appname="newscrawl",
         )
         opts.update(kwargs)
         return pymongo.MongoClient(self.uri, **opts)
+
+
+_CLIENT_LOCK = threading.Lock()
+
+
+def client_from_settings(settings, config: MongoConfig | None = None):
+    """Build a new client from Scrapy ``settings`` (honours ``MONGO_CLIENT_FACTORY``).
+
+    Used by :func:`client_for` and by ``scrapy mongo_replay``.  Raises what
+    ``make_client`` raises (``ConfigurationError``/``InvalidURI``, ``ValueError``).
+    """
+    config = config or MongoConfig.from_settings(settings)
+    factory = settings.get("MONGO_CLIENT_FACTORY")
+    if isinstance(factory, str):
+        from scrapy.utils.misc import load_object
+
+        factory = load_object(factory)
+    return factory(config) if factory else config.make_client()
+
+
+def close_client(crawler) -> None:
+    """Close and forget the crawler's shared client (idempotent).  Connected to
+    ``engine_stopped`` by :func:`client_for`, i.e. after every pipeline closed."""
+    with _CLIENT_LOCK:
+        client = getattr(crawler, "_newscrawl_mongo_client", None)
+        crawler._newscrawl_mongo_client = None
+    if client is not None and hasattr(client, "close"):
+        client.close()
 
 
 def client_for(crawler):
@@ -86,18 +160,22 @@ def client_for(crawler):
     dotted path) replaces ``MongoConfig.make_client``; tests use it to inject
     ``mongomock`` or a ``mockupdb`` server.  The dedupe and storage pipelines share
     this one client.
-    """
-    cached = getattr(crawler, "_newscrawl_mongo_client", None)
-    if cached is not None:
-        return cached
-    config = MongoConfig.from_settings(crawler.settings)
-    if not config.enabled:
-        return None
-    factory = crawler.settings.get("MONGO_CLIENT_FACTORY")
-    if isinstance(factory, str):
-        from scrapy.utils.misc import load_object
 
-        factory = load_object(factory)
-    client = factory(config) if factory else config.make_client()
-    crawler._newscrawl_mongo_client = client
+    Thread-safe (pipelines may open in parallel, in worker threads).  The client
+    is closed when the engine stops.
+    """
+    with _CLIENT_LOCK:
+        cached = getattr(crawler, "_newscrawl_mongo_client", None)
+        if cached is not None:
+            return cached
+        config = MongoConfig.from_settings(crawler.settings)
+        if not config.enabled:
+            return None
+        client = client_from_settings(crawler.settings, config)
+        crawler._newscrawl_mongo_client = client
+    signals = getattr(crawler, "signals", None)
+    if signals is not None:
+        from scrapy import signals as scrapy_signals
+
+        signals.connect(lambda: close_client(crawler), signal=scrapy_signals.engine_stopped, weak=False)
     return client
