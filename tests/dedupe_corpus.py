@@ -1,0 +1,285 @@
+"""Labelled near-duplicate set built from the real saved pages in tests/fixtures/pages/.
+
+Originals: the article bodies of the 7 real Arabic article pages (the Jannah demo is a
+homepage with no body) plus the Spanish eldigitaldealbacete.com article as an unrelated
+control.  Bodies are read with parsel from the container each sidecar's notes name, cut
+at the sidecar's ``body_first_sentence`` / ``body_last_sentence`` and cleaned of blocks
+the notes call "not body" (read-also blocks, injects, image credits).
+
+Variants of each Arabic original that MUST match it (label 1):
+
+* ``diacritics``    -- tashkeel added to about half of the letters (deterministic seed)
+* ``kashida``       -- tatweel (U+0640) stretches inside longer words
+* ``presentation``  -- every Arabic letter replaced by its contextual presentation form
+                       (U+FE70-U+FEFF: isolated / initial / medial / final, lam-alef
+                       ligatures), the table built from ``unicodedata`` decompositions
+* ``ad``            -- a real unrelated line (a Youm7 ticker headline; Al Bayan's
+                       "follow us on Google News" line for the Youm7 body) inserted as a
+                       paragraph in the middle
+* ``words5``        -- 5% of the words replaced by words from the other bodies (seeded)
+* ``headline``      -- same body under another headline
+
+Every variant paired with every *other* original, and the originals with each other,
+MUST NOT match (label 0).
+
+Run ``python -m tests.dedupe_corpus`` for the precision / recall table by threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import parsel
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+# container of the body, from each sidecar's notes
+BODY_SELECTORS = {
+    "albayan.ae": "#articledetails > p",
+    "alyaum.com": "div.aksa-articleBody",
+    "arabic.sputniknews.com": "div.b-article__lead > p, div.b-article__text > p",
+    "assabah.com.tn": "div.field-name-body div.field-item",  # <p>s hold several <br>-separated paragraphs
+    "elbaladtv.net": "div.content-inner > p",
+    "lbcgroup.tv": "div.LongDesc",
+    "youm7.com": "#articleBody",
+    "eldigitaldealbacete.com": "div.entry-content > p",
+}
+_NOT_BODY = (
+    "ancestor::script or ancestor::style or ancestor::figure"
+    " or ancestor::*[contains(@class,'b-inject') or contains(@class,'jeg_postblock')"
+    " or contains(@class,'code-block')]"
+)
+CONTROL = "eldigitaldealbacete.com"
+VARIANT_KINDS = ("diacritics", "kashida", "presentation", "ad", "words5", "headline")
+
+
+@dataclass
+class Doc:
+    site: str
+    title: str
+    paragraphs: list[str]
+    kind: str = "original"
+    origin: str = field(default="")
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+def _sidecar(site: str) -> tuple[Path, dict]:
+    html = next(PAGES.glob(f"{site}/*.html"))
+    return html, json.loads(html.with_suffix("").with_suffix(".expected.json").read_text("utf-8"))
+
+
+def extract_body(site: str) -> list[str]:
+    """Paragraph texts (whitespace collapsed) of the fixture page of ``site``."""
+    html, exp = _sidecar(site)
+    sel = parsel.Selector(text=html.read_text("utf-8"))
+    blocks: list[str] = []
+    for node in sel.css(BODY_SELECTORS[site]):
+        if node.root.tag == "p":
+            texts = ["".join(node.xpath(f".//text()[not({_NOT_BODY})]").getall())]
+        else:  # text separated by <br>: every text node is a block
+            texts = node.xpath(f".//text()[not({_NOT_BODY})]").getall()
+        blocks += [" ".join(t.split()) for t in texts if t.strip()]
+    first = " ".join(exp["body_first_sentence"].split())
+    last = " ".join(exp["body_last_sentence"].split())
+    i = next(k for k, b in enumerate(blocks) if b.startswith(first))
+    j = max(k for k, b in enumerate(blocks) if b.endswith(last))
+    # subheadings and credits are short; body paragraphs have 4+ words
+    return [b for b in blocks[i : j + 1] if len(b.split()) >= 4]
+
+
+@lru_cache(maxsize=None)
+def originals() -> dict[str, Doc]:
+    out = {}
+    for site in BODY_SELECTORS:
+        _, exp = _sidecar(site)
+        out[site] = Doc(site, exp["title"], extract_body(site), origin=site)
+    return out
+
+
+# --- variant generators ------------------------------------------------------------
+
+HARAKAT = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b"]
+TATWEEL = "\u0640"
+# letters that never join the following letter (right-joining / non-joining)
+_NO_FORWARD_JOIN = set("اأإآٱدذرزوؤةىء")
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    return "\u0621" <= ch <= "\u064a" or "\u0671" <= ch <= "\u06d3"
+
+
+def add_diacritics(text: str, seed: int) -> str:
+    rng = random.Random(seed)
+    return "".join(ch + rng.choice(HARAKAT) if _is_arabic_letter(ch) and rng.random() < 0.5 else ch for ch in text)
+
+
+def add_kashida(text: str, seed: int) -> str:
+    rng = random.Random(seed)
+    words = []
+    for w in text.split(" "):
+        slots = [
+            k for k in range(len(w) - 1)
+            if _is_arabic_letter(w[k]) and _is_arabic_letter(w[k + 1]) and w[k] not in _NO_FORWARD_JOIN
+        ]
+        if len(w) >= 4 and slots and rng.random() < 0.6:
+            k = rng.choice(slots)
+            w = w[: k + 1] + TATWEEL * rng.randint(1, 3) + w[k + 1 :]
+        words.append(w)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=None)
+def _presentation_table() -> dict[tuple[str, str], str]:
+    """(letter or lam-alef pair, form) -> presentation-form code point, from the
+    <isolated>/<initial>/<medial>/<final> decompositions of U+FE70-U+FEFF."""
+    table = {}
+    for cp in range(0xFE70, 0xFEFF):
+        ch = chr(cp)
+        dec = unicodedata.decomposition(ch)
+        if not dec.startswith("<"):
+            continue
+        tag, *codes = dec.split()
+        base = "".join(chr(int(c, 16)) for c in codes)
+        base = unicodedata.normalize("NFC", base)
+        table[(base, tag.strip("<>"))] = ch
+    return table
+
+
+def to_presentation_forms(text: str) -> str:
+    """Shape ``text`` the way legacy PDF/OCR exports do: one presentation-form code
+    point per glyph, lam+alef as a ligature.  Combining marks stay as they are."""
+    table = _presentation_table()
+    out = []
+    chars = list(text)
+    n = len(chars)
+
+    def neighbour(i: int, step: int) -> str:
+        i += step
+        while 0 <= i < n and unicodedata.category(chars[i]) == "Mn":
+            i += step
+        return chars[i] if 0 <= i < n else ""
+
+    i = 0
+    while i < n:
+        ch = chars[i]
+        if not _is_arabic_letter(ch):
+            out.append(ch)
+            i += 1
+            continue
+        prev = neighbour(i, -1)
+        joins_prev = bool(prev) and _is_arabic_letter(prev) and prev not in _NO_FORWARD_JOIN
+        nxt = neighbour(i, +1)
+        if ch == "ل" and nxt in "اأإآ" and nxt:
+            lig = table.get(("ل" + nxt, "final" if joins_prev else "isolated"))
+            if lig:
+                out.append(lig)
+                # skip to the alef (marks between lam and alef are dropped; rare)
+                i += 1
+                while chars[i] != nxt:
+                    i += 1
+                i += 1
+                continue
+        joins_next = bool(nxt) and _is_arabic_letter(nxt) and ch not in _NO_FORWARD_JOIN
+        form = {
+            (False, False): "isolated",
+            (False, True): "initial",
+            (True, True): "medial",
+            (True, False): "final",
+        }[(joins_prev, joins_next)]
+        out.append(table.get((ch, form)) or table.get((ch, "final" if joins_prev else "isolated")) or ch)
+        i += 1
+    return "".join(out)
+
+
+def _seed(site: str, kind: str) -> int:
+    return zlib.crc32(f"{site}/{kind}".encode())
+
+
+@lru_cache(maxsize=None)
+def _ad_lines() -> tuple[str, str]:
+    _, youm7 = _sidecar("youm7.com")
+    # Al Bayan's own boilerplate line under its article (see its sidecar notes)
+    return youm7["ticker_headlines"][0], "تابعوا أخبار الإمارات من البيان عبر غوغل نيوز"
+
+
+def change_words(paragraphs: list[str], fraction: float, seed: int, vocabulary: list[str]) -> list[str]:
+    rng = random.Random(seed)
+    positions = [(i, j) for i, p in enumerate(paragraphs) for j, _ in enumerate(p.split())]
+    picked = set(rng.sample(positions, max(1, round(len(positions) * fraction))))
+    return [
+        " ".join(rng.choice(vocabulary) if (i, j) in picked else w for j, w in enumerate(p.split()))
+        for i, p in enumerate(paragraphs)
+    ]
+
+
+def variants(site: str) -> list[Doc]:
+    docs = originals()
+    doc = docs[site]
+    vocab = sorted({w for s, d in docs.items() if s not in (site, CONTROL) for p in d.paragraphs for w in p.split()})
+    ad = _ad_lines()[1] if site == "youm7.com" else _ad_lines()[0]
+    mid = len(doc.paragraphs) // 2
+    other_title = docs["youm7.com" if site != "youm7.com" else "albayan.ae"].title
+    out = {
+        "diacritics": Doc(site, add_diacritics(doc.title, _seed(site, "dt")),
+                          [add_diacritics(p, _seed(site, f"d{k}")) for k, p in enumerate(doc.paragraphs)]),
+        "kashida": Doc(site, add_kashida(doc.title, _seed(site, "kt")),
+                       [add_kashida(p, _seed(site, f"k{k}")) for k, p in enumerate(doc.paragraphs)]),
+        "presentation": Doc(site, to_presentation_forms(doc.title), [to_presentation_forms(p) for p in doc.paragraphs]),
+        "ad": Doc(site, doc.title, doc.paragraphs[:mid] + [ad] + doc.paragraphs[mid:]),
+        "words5": Doc(site, doc.title, change_words(doc.paragraphs, 0.05, _seed(site, "w"), vocab)),
+        "headline": Doc(site, other_title, list(doc.paragraphs)),
+    }
+    for kind, d in out.items():
+        d.kind = kind
+        d.origin = site
+    return [out[k] for k in VARIANT_KINDS]
+
+
+def labelled_pairs() -> list[tuple[Doc, Doc, int]]:
+    """``(a, b, label)``: 42 positives (7 Arabic originals x 6 variants), 322 negatives."""
+    docs = originals()
+    arabic = [s for s in docs if s != CONTROL]
+    pairs = []
+    for site in arabic:
+        for v in variants(site):
+            pairs.append((docs[site], v, 1))
+            pairs += [(docs[o], v, 0) for o in docs if o != site]
+    sites = list(docs)
+    pairs += [(docs[a], docs[b], 0) for k, a in enumerate(sites) for b in sites[k + 1 :]]
+    return pairs
+
+
+if __name__ == "__main__":  # pragma: no cover - report helper
+    from newscrawl.arabic import match_key
+    from newscrawl.fingerprints import MIN_FEATURES, content_hash, features, hamming, simhash64_features
+
+    def fp(d: Doc):
+        title, body = match_key(d.title), "\n".join(match_key(p) for p in d.paragraphs)
+        f = features(body)
+        return content_hash(title, body), (simhash64_features(f) if len(f) >= MIN_FEATURES else None)
+
+    rows = [(fp(a), fp(b), label, b.kind) for a, b, label in labelled_pairs()]
+    print("threshold  precision  recall   (per kind found / 7)")
+    for k in range(0, 13):
+        tp = fp_ = 0
+        per = {}
+        for (ha, sa), (hb, sb), label, kind in rows:
+            hit = ha == hb or (sa is not None and sb is not None and hamming(sa, sb) <= k)
+            tp += hit and label
+            fp_ += hit and not label
+            if label:
+                per[kind] = per.get(kind, 0) + hit
+        pos = sum(r[2] for r in rows)
+        prec = tp / (tp + fp_) if tp + fp_ else 1.0
+        print(f"{k:9d}  {prec:9.3f}  {tp / pos:6.3f}   {per}")
+    neg = [hamming(sa, sb) for (ha, sa), (hb, sb), label, _ in rows if not label and sa is not None and sb is not None]
+    print("closest unrelated pair:", min(neg), "bits")
