@@ -49,6 +49,10 @@ class ArticleItem(scrapy.Item):
     simhash_bands = scrapy.Field()  # list[int]: four 16-bit bands, high to low
     duplicate_of = scrapy.Field()  # str or None: canonical_url of the first-seen copy on another site
     duplicate_kind = scrapy.Field()  # str or None: "exact" or "near"
+    sh0 = scrapy.Field()  # int 0..65535 or None: simhash_bands[0] as its own indexed field (dedupe lookups)
+    sh1 = scrapy.Field()  # int or None: simhash_bands[1]
+    sh2 = scrapy.Field()  # int or None: simhash_bands[2]
+    sh3 = scrapy.Field()  # int or None: simhash_bands[3]
 
 
 class TickerItem(scrapy.Item):

@@ -1,0 +1,331 @@
+"""The dedupe index: "have we already got this article?"  Storage-agnostic.
+
+Two implementations with one interface:
+
+* :class:`MemoryDedupeIndex` -- dicts; what this crawl has recorded.
+* :class:`MongoDedupeIndex` -- a :class:`MemoryDedupeIndex` in front of the MongoDB
+  articles collection.  MongoDB is **read-only** here: :meth:`~MongoDedupeIndex.record`
+  writes to the memory index only, because the storage pipeline writes the documents
+  (with the ``canonical_url``/``content_hash``/``simhash``/``sh0``-``sh3``/``duplicate_of``
+  fields the dedupe pipeline puts on the item) and may not have flushed them yet.
+
+Interface (both classes)::
+
+    lookup(item)  -> Match | None      # blocking for Mongo: network I/O
+    record(item)  -> None              # memory only, O(1)
+    fetch(item)   -> list[Entry]       # Mongo only: the network part of lookup, thread-safe
+    decide(item, remote) -> Match | None   # memory part + choice, no I/O
+
+``lookup(item) == decide(item, fetch(item))``.  The pipeline runs ``fetch`` in a worker
+thread and ``decide`` + ``record`` on the reactor thread, so deciding and recording an
+item is atomic with respect to other items of the same crawl.
+
+``item`` is anything with ``.get()`` (a Scrapy item or dict) carrying ``canonical_url``,
+``site``, ``content_hash``, ``simhash`` (signed int64 or None) and optionally
+``duplicate_of`` / ``duplicate_kind``.
+
+Matching, in order (first stage with a candidate wins):
+
+1. ``url``   -- same ``canonical_url``.
+2. ``exact`` -- same ``content_hash``.
+3. ``near``  -- a stored fingerprint that shares one of the four 16-bit bands
+   (``sh0``..``sh3``, an indexed equality query) and is within ``near_distance`` bits
+   (exact Hamming check).  Manku, Jain, Das Sarma, WWW 2007: with 4 bands every pair
+   within 3 bits shares a band, so this finds all of them without scanning.
+
+Within a stage, a candidate from the item's own ``site`` is preferred (so a same-site
+copy is recognised even when another site's copy exists), then the smallest distance,
+then the first recorded.  A match reports the first-seen article as
+``Match.first_seen_url`` (the candidate's own ``duplicate_of`` if it is itself a copy).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from pymongo import ASCENDING, IndexModel
+
+from newscrawl.fingerprints import NEAR_DISTANCE, bands, from_signed64, hamming
+
+__all__ = [
+    "BAND_FIELDS",
+    "DEDUPE_INDEXES",
+    "Entry",
+    "Match",
+    "MemoryDedupeIndex",
+    "MongoDedupeIndex",
+]
+
+BAND_FIELDS = ("sh0", "sh1", "sh2", "sh3")
+"""Item / document fields holding the four 16-bit SimHash bands, high bits first."""
+
+DEDUPE_INDEXES = [
+    IndexModel([("canonical_url", ASCENDING)], unique=True),
+    IndexModel([("content_hash", ASCENDING)]),
+    *(IndexModel([(f, ASCENDING)]) for f in BAND_FIELDS),
+]
+"""Indexes the articles collection needs for :class:`MongoDedupeIndex` lookups (default
+MongoDB index names): ``canonical_url`` unique, ``content_hash``, ``sh0``..``sh3``."""
+
+_PROJECTION = {
+    "_id": 0,
+    "canonical_url": 1,
+    "site": 1,
+    "content_hash": 1,
+    "simhash": 1,
+    "duplicate_of": 1,
+    "duplicate_kind": 1,
+}
+
+_MASK64 = (1 << 64) - 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored article as the index sees it.  ``simhash`` is unsigned (or None)."""
+
+    canonical_url: str
+    site: str | None = None
+    content_hash: str | None = None
+    simhash: int | None = None
+    duplicate_of: str | None = None
+    duplicate_kind: str | None = None
+    seq: int = 0  # recording order (memory) / result order (Mongo), for ties
+
+    @property
+    def first_seen_url(self) -> str:
+        return self.duplicate_of or self.canonical_url
+
+    @classmethod
+    def from_item(cls, item: Any, seq: int = 0) -> "Entry":
+        fp = item.get("simhash")
+        return cls(
+            canonical_url=item.get("canonical_url"),
+            site=item.get("site"),
+            content_hash=item.get("content_hash"),
+            simhash=None if fp is None else fp & _MASK64,
+            duplicate_of=item.get("duplicate_of"),
+            duplicate_kind=item.get("duplicate_kind"),
+            seq=seq,
+        )
+
+    @classmethod
+    def from_document(cls, doc: dict, seq: int = 0) -> "Entry":
+        fp = doc.get("simhash")
+        return cls(
+            canonical_url=doc.get("canonical_url"),
+            site=doc.get("site"),
+            content_hash=doc.get("content_hash"),
+            simhash=None if fp is None else from_signed64(int(fp)),
+            duplicate_of=doc.get("duplicate_of"),
+            duplicate_kind=doc.get("duplicate_kind"),
+            seq=seq,
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    """Result of a lookup.
+
+    ``kind``: ``"url"``, ``"exact"`` or ``"near"``; ``entry``: the stored article that
+    matched; ``distance``: Hamming distance in bits (0 for url/exact); ``source``:
+    ``"memory"`` or ``"mongo"``.
+    """
+
+    kind: str
+    entry: Entry
+    distance: int = 0
+    source: str = "memory"
+
+    @property
+    def canonical_url(self) -> str:
+        return self.entry.canonical_url
+
+    @property
+    def site(self) -> str | None:
+        return self.entry.site
+
+    @property
+    def first_seen_url(self) -> str:
+        return self.entry.first_seen_url
+
+
+def _probe_bands(item: Any) -> tuple[int, int, int, int] | None:
+    fp = item.get("simhash")
+    return None if fp is None else bands(fp & _MASK64)
+
+
+def _choose(item: Any, kind: str, scored: Iterable[tuple[Entry, int, str]]) -> Match | None:
+    site = item.get("site")
+    best = min(scored, key=lambda c: (c[0].site != site, c[1], c[2] != "memory", c[0].seq), default=None)
+    return None if best is None else Match(kind, best[0], best[1], best[2])
+
+
+class MemoryDedupeIndex:
+    """In-memory index: a dict per key (canonical URL, content hash, each band).
+
+    ``lookup``/``record`` cost O(1) plus the number of entries sharing a band with the
+    item (about ``4 * n / 65536`` for ``n`` stored random fingerprints).  Memory: about
+    0.5 KB per article.  Not thread-safe: use it from one thread.
+    """
+
+    def __init__(self, near_distance: int = NEAR_DISTANCE):
+        if not 0 <= near_distance <= 64:
+            raise ValueError(f"near_distance must be 0..64, not {near_distance}")
+        self.near_distance = near_distance
+        self._by_url: dict[str, Entry] = {}
+        self._by_hash: dict[str, dict[str, Entry]] = {}
+        self._by_band: tuple[dict[int, dict[str, Entry]], ...] = ({}, {}, {}, {})
+        self._seq = itertools.count(1)
+
+    def __len__(self) -> int:
+        return len(self._by_url)
+
+    def __contains__(self, canonical_url: str) -> bool:
+        return canonical_url in self._by_url
+
+    # -- recording -----------------------------------------------------------------
+    def record(self, item: Any) -> Entry:
+        """Add (or replace, same ``canonical_url``) the item's entry.  Raises
+        ``ValueError`` when the item has no ``canonical_url``."""
+        entry = Entry.from_item(item, next(self._seq))
+        if not entry.canonical_url:
+            raise ValueError("cannot record an item without canonical_url")
+        self._remove(entry.canonical_url)
+        url = entry.canonical_url
+        self._by_url[url] = entry
+        if entry.content_hash:
+            self._by_hash.setdefault(entry.content_hash, {})[url] = entry
+        if entry.simhash is not None:
+            for table, b in zip(self._by_band, bands(entry.simhash)):
+                table.setdefault(b, {})[url] = entry
+        return entry
+
+    def _remove(self, url: str) -> None:
+        old = self._by_url.pop(url, None)
+        if old is None:
+            return
+        if old.content_hash:
+            bucket = self._by_hash.get(old.content_hash, {})
+            bucket.pop(url, None)
+            if not bucket:
+                self._by_hash.pop(old.content_hash, None)
+        if old.simhash is not None:
+            for table, b in zip(self._by_band, bands(old.simhash)):
+                bucket = table.get(b, {})
+                bucket.pop(url, None)
+                if not bucket:
+                    table.pop(b, None)
+
+    # -- lookup -------------------------------------------------------------------------
+    def _candidates(self, item: Any):
+        """``(url_entry, exact_entries, near_entries_with_distance)`` from memory."""
+        url = item.get("canonical_url")
+        by_url = self._by_url.get(url) if url else None
+        h = item.get("content_hash")
+        exact = [e for e in self._by_hash.get(h, {}).values() if e.canonical_url != url] if h else []
+        near: dict[str, tuple[Entry, int]] = {}
+        pb = _probe_bands(item)
+        if pb is not None:
+            fp = item.get("simhash") & _MASK64
+            for table, b in zip(self._by_band, pb):
+                for e_url, e in table.get(b, {}).items():
+                    if e_url != url and e_url not in near:
+                        d = hamming(fp, e.simhash)
+                        if d <= self.near_distance:
+                            near[e_url] = (e, d)
+        return by_url, exact, list(near.values())
+
+    def decide(self, item: Any, remote: Iterable[Entry] = ()) -> Match | None:
+        """Best match for ``item`` among the memory entries and ``remote`` entries
+        (as returned by :meth:`MongoDedupeIndex.fetch`).  No I/O."""
+        by_url, exact, near = self._candidates(item)
+        url = item.get("canonical_url")
+        if by_url is not None:
+            return Match("url", by_url, 0, "memory")
+        remote = [e for e in remote if e.canonical_url not in self._by_url]  # memory is newer
+        for e in remote:
+            if url and e.canonical_url == url:
+                return Match("url", e, 0, "mongo")
+        h = item.get("content_hash")
+        m = _choose(
+            item,
+            "exact",
+            [(e, 0, "memory") for e in exact] + [(e, 0, "mongo") for e in remote if h and e.content_hash == h],
+        )
+        if m is not None:
+            return m
+        fp = item.get("simhash")
+        if fp is None:
+            return None
+        fp &= _MASK64
+        remote_near = []
+        for e in remote:
+            if e.simhash is not None:
+                d = hamming(fp, e.simhash)
+                if d <= self.near_distance:
+                    remote_near.append((e, d, "mongo"))
+        return _choose(item, "near", [(e, d, "memory") for e, d in near] + remote_near)
+
+    def lookup(self, item: Any) -> Match | None:
+        """Best stored match for ``item`` (see module docstring), or ``None``."""
+        return self.decide(item, ())
+
+
+class MongoDedupeIndex:
+    """:class:`MemoryDedupeIndex` in front of a pymongo ``Collection`` (read-only).
+
+    ``collection`` is the articles collection written by the storage pipeline; it must
+    have :data:`DEDUPE_INDEXES`.  Each :meth:`fetch` is at most two indexed queries:
+    ``{"$or": [{"canonical_url": u}, {"content_hash": h}]}`` and
+    ``{"$or": [{"sh0": b0}, {"sh1": b1}, {"sh2": b2}, {"sh3": b3}]}`` (each ``$or``
+    branch uses its own index), projected to the few fields the index needs and capped
+    at ``max_candidates`` documents.  pymongo errors (``PyMongoError``, e.g.
+    ``ServerSelectionTimeoutError`` when the server is down) propagate to the caller.
+    """
+
+    def __init__(self, collection, near_distance: int = NEAR_DISTANCE, *, max_candidates: int = 1000,
+                 memory: MemoryDedupeIndex | None = None):
+        self.collection = collection
+        self.memory = memory if memory is not None else MemoryDedupeIndex(near_distance)
+        self.near_distance = self.memory.near_distance
+        self.max_candidates = max_candidates
+
+    def __len__(self) -> int:
+        """Entries recorded in memory during this crawl (the collection is not counted)."""
+        return len(self.memory)
+
+    def fetch(self, item: Any) -> list[Entry]:
+        """Stored documents that may match ``item`` (network I/O; thread-safe)."""
+        docs: list[dict] = []
+        exact = []
+        if item.get("canonical_url"):
+            exact.append({"canonical_url": item.get("canonical_url")})
+        if item.get("content_hash"):
+            exact.append({"content_hash": item.get("content_hash")})
+        if exact:
+            docs += self.collection.find({"$or": exact}, _PROJECTION).limit(self.max_candidates)
+        pb = _probe_bands(item)
+        if pb is not None:
+            near = [{f: b} for f, b in zip(BAND_FIELDS, pb)]
+            docs += self.collection.find({"$or": near}, _PROJECTION).limit(self.max_candidates)
+        out, seen = [], set()
+        for seq, doc in enumerate(docs):
+            url = doc.get("canonical_url")
+            if url and url not in seen:
+                seen.add(url)
+                out.append(Entry.from_document(doc, seq))
+        return out
+
+    def decide(self, item: Any, remote: Iterable[Entry] = ()) -> Match | None:
+        return self.memory.decide(item, remote)
+
+    def lookup(self, item: Any) -> Match | None:
+        """Blocking: queries MongoDB.  Don't call it on the reactor thread."""
+        return self.decide(item, self.fetch(item))
+
+    def record(self, item: Any) -> Entry:
+        """Memory only; MongoDB is written by the storage pipeline."""
+        return self.memory.record(item)

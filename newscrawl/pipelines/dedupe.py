@@ -1,0 +1,264 @@
+"""Dedupe pipeline: canonical URL, fingerprints, and the duplicate policy.
+
+Runs after :class:`newscrawl.pipelines.normalize.ArabicNormalizationPipeline` (which
+fills ``title_norm``/``lead_norm``/``body_norm``/``headline_norm``) and before the
+MongoDB pipeline (which stores what this one puts on the item).
+
+For every :class:`~newscrawl.items.ArticleItem` it sets
+
+* ``canonical_url`` -- :func:`newscrawl.urls.canonicalize` of the spider's
+  ``canonical_url`` (rel=canonical / og:url, see :func:`newscrawl.urls.pick_canonical`)
+  or, when missing, of ``url``;
+* ``content_hash`` -- :func:`newscrawl.fingerprints.content_hash` of title and body keys;
+* ``simhash`` (signed int64), ``simhash_bands`` (4 x 16 bits) and ``sh0``..``sh3`` --
+  SimHash of the body keys (preceded by the lead when the body does not contain it);
+  all ``None`` when the text has fewer than ``DEDUPE_NEAR_MIN_TOKENS`` content words;
+* ``duplicate_of`` / ``duplicate_kind`` -- see the policy.
+
+Policy (checked against this crawl's items and, when MongoDB is enabled, the stored
+articles of earlier crawls):
+
+==========================================  ===========================================
+found                                       action (stat ``newscrawl/dedupe/<name>``)
+==========================================  ===========================================
+same ``canonical_url``                      pass through; the storage upserts the same
+                                            document (``url``)
+same site, same content, another URL        ``DropItem`` (``same_site_exact``)
+same site, SimHash within distance          ``DropItem`` (``same_site_near``)
+another site, same content                  kept, ``duplicate_of`` = first-seen URL,
+                                            ``duplicate_kind="exact"`` (``exact_cross_site``)
+another site, SimHash within distance       same with ``"near"`` (``near_cross_site``)
+ticker headline already seen this crawl     ``DropItem`` (``ticker_repeat``)
+==========================================  ===========================================
+
+With ``DEDUPE_SAME_SITE = "keep"`` same-site copies are kept and marked like
+cross-site ones (the stats still count them).
+
+MongoDB lookups are blocking network calls: they run in a worker thread
+(:func:`scrapy.utils.asyncio.run_in_thread`); the decision and the recording of the item
+in the in-memory index happen back on the reactor thread, so two copies processed at the
+same time cannot both pass as "first seen".  On any ``PyMongoError`` the pipeline logs
+one error (masked URI), counts ``newscrawl/dedupe/mongo_unavailable`` and uses the
+in-memory index for the rest of the crawl.
+
+Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
+``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
+``DEDUPE_MAX_CANDIDATES`` (1000), plus the ``MONGO_*`` settings of
+:mod:`newscrawl.storage.client`.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import unquote, urlsplit
+
+from pymongo.errors import PyMongoError
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.asyncio import run_in_thread
+
+from newscrawl.arabic import match_key
+from newscrawl.dedupe import BAND_FIELDS, Match, MemoryDedupeIndex, MongoDedupeIndex
+from newscrawl.fingerprints import (
+    MIN_FEATURES,
+    NEAR_DISTANCE,
+    bands,
+    content_hash,
+    features,
+    simhash64_features,
+    to_signed64,
+)
+from newscrawl.items import ArticleItem, TickerItem
+from newscrawl.storage.client import MongoConfig, client_for, mask_uri
+from newscrawl.urls import canonicalize, same_site
+
+logger = logging.getLogger(__name__)
+
+STATS_PREFIX = "newscrawl/dedupe/"
+SAME_SITE_POLICIES = ("drop", "keep")
+
+
+def fingerprint_text(item) -> str:
+    """The text the SimHash is computed from: ``body_norm``, preceded by ``lead_norm``
+    when the body does not already contain it (some extractors keep the standfirst
+    apart, others in the first paragraph).  Falls back to :func:`match_key` of the
+    display fields when the ``*_norm`` fields are missing."""
+    body = item.get("body_norm")
+    if body is None:
+        body = "\n".join(k for k in (match_key(p) for p in item.get("body") or []) if k)
+    lead = item.get("lead_norm")
+    if lead is None and item.get("lead"):
+        lead = match_key(item["lead"])
+    if lead and lead not in body:
+        return f"{lead}\n{body}" if body else lead
+    return body
+
+
+class DedupePipeline:
+    """See the module docstring."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        if not settings.getbool("DEDUPE_ENABLED", True):
+            raise NotConfigured("DEDUPE_ENABLED is false")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.near_distance = settings.getint("DEDUPE_NEAR_DISTANCE", NEAR_DISTANCE)
+        if not 0 <= self.near_distance <= 64:
+            raise ValueError(f"DEDUPE_NEAR_DISTANCE must be 0..64, not {self.near_distance}")
+        if self.near_distance > 3:
+            logger.warning(
+                "DEDUPE_NEAR_DISTANCE=%d: the 4-band index only guarantees finding copies within 3 bits; "
+                "farther ones are found only when they happen to share a band",
+                self.near_distance,
+            )
+        self.same_site = str(settings.get("DEDUPE_SAME_SITE", "drop")).lower()
+        if self.same_site not in SAME_SITE_POLICIES:
+            raise ValueError(f"DEDUPE_SAME_SITE must be one of {SAME_SITE_POLICIES}, not {self.same_site!r}")
+        self.min_tokens = settings.getint("DEDUPE_NEAR_MIN_TOKENS", MIN_FEATURES)
+        self.max_candidates = settings.getint("DEDUPE_MAX_CANDIDATES", 1000)
+        self.mongo_config = MongoConfig.from_settings(settings)
+        self.index: MemoryDedupeIndex | MongoDedupeIndex | None = None
+        self.mongo_ok = False
+        self._tickers: set[tuple[str, str]] = set()
+        self._mongo_reported = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def open_spider(self, spider=None) -> None:
+        memory = MemoryDedupeIndex(self.near_distance)
+        self.index = memory
+        self.mongo_ok = False
+        try:
+            client = client_for(self.crawler)
+        except Exception as exc:  # noqa: BLE001 - bad URI etc.: the storage pipeline reports it
+            self._mongo_failed(exc)
+            return
+        if client is None:
+            logger.info("Dedupe: MongoDB disabled, in-memory index only (this crawl)")
+            return
+        collection = client[self.mongo_config.database][self.mongo_config.articles]
+        self.index = MongoDedupeIndex(collection, max_candidates=self.max_candidates, memory=memory)
+        self.mongo_ok = True
+
+    def close_spider(self, spider=None) -> None:
+        if self.index is not None:
+            self.stats.set_value(STATS_PREFIX + "recorded", len(self.index))
+
+    # -- items -----------------------------------------------------------------------------
+    async def process_item(self, item, spider=None):
+        if self.index is None:  # used without open_spider (e.g. a bare test)
+            self.open_spider()
+        if isinstance(item, TickerItem):
+            return self._ticker(item)
+        if not isinstance(item, ArticleItem):
+            return item
+        if not self._fingerprint(item):
+            return item
+        remote = []
+        if self.mongo_ok:
+            try:
+                remote = await run_in_thread(self.index.fetch, item)
+            except PyMongoError as exc:
+                self._mongo_failed(exc)
+        return self._apply(item, self.index.decide(item, remote))
+
+    def _fingerprint(self, item) -> bool:
+        """Set the dedupe fields on ``item``; ``False`` when it has no URL at all."""
+        raw = item.get("canonical_url") or item.get("url")
+        if not raw:
+            self.stats.inc_value(STATS_PREFIX + "no_url")
+            logger.warning("Dedupe: article without url/canonical_url passed through unchecked: %r", item.get("title"))
+            return False
+        try:
+            item["canonical_url"] = canonicalize(raw)
+        except ValueError:
+            item["canonical_url"] = raw  # relative/odd URL: keep it as the key, verbatim
+        title = item.get("title_norm")
+        if title is None:
+            title = match_key(item.get("title") or "")
+        body = item.get("body_norm")
+        if body is None:
+            body = "\n".join(k for k in (match_key(p) for p in item.get("body") or []) if k)
+        item["content_hash"] = content_hash(title, body)
+        feats = features(fingerprint_text(item))
+        if len(feats) >= max(1, self.min_tokens):
+            fp = simhash64_features(feats)
+            item["simhash"] = to_signed64(fp)
+            item["simhash_bands"] = list(bands(fp))
+            for name, b in zip(BAND_FIELDS, item["simhash_bands"]):
+                item[name] = b
+        else:
+            item["simhash"] = None
+            item["simhash_bands"] = None
+            for name in BAND_FIELDS:
+                item[name] = None
+        return True
+
+    def _apply(self, item, match: Match | None):
+        url = item["canonical_url"]
+        if match is None:
+            item["duplicate_of"] = None
+            item["duplicate_kind"] = None
+            self.index.record(item)
+            return item
+        if match.kind == "url":
+            self.stats.inc_value(STATS_PREFIX + "url")
+            # keep what the stored copy knew: the storage $set must not erase it
+            item["duplicate_of"] = match.entry.duplicate_of if match.entry.duplicate_of != url else None
+            item["duplicate_kind"] = match.entry.duplicate_kind if item["duplicate_of"] else None
+            self.index.record(item)
+            return item
+        site = item.get("site")
+        first = match.first_seen_url
+        same = (site is not None and match.site == site) or same_site(first, url)
+        if same:
+            stat = f"same_site_{match.kind}"
+            self.stats.inc_value(STATS_PREFIX + stat)
+            if self.same_site == "drop":
+                logger.info(
+                    "Dedupe: dropped %s: %s is a same-site %s copy of %s (distance %d, %s)",
+                    stat, url, match.kind, match.canonical_url, match.distance, match.source,
+                )
+                raise DropItem(f"same-site {match.kind} duplicate: {url} of {match.canonical_url}")
+        else:
+            self.stats.inc_value(STATS_PREFIX + f"{match.kind}_cross_site")
+        item["duplicate_of"] = first if first != url else None
+        item["duplicate_kind"] = match.kind if item["duplicate_of"] else None
+        logger.debug("Dedupe: %s is a %s copy of %s (distance %d)", url, match.kind, first, match.distance)
+        self.index.record(item)
+        return item
+
+    def _ticker(self, item):
+        site = item.get("site") or ""
+        key = item.get("headline_norm")
+        if key is None:  # normalization pipeline not run: the storage needs the key too
+            key = item["headline_norm"] = match_key(item.get("headline") or "")
+        if not key:
+            return item
+        if (site, key) in self._tickers:
+            self.stats.inc_value(STATS_PREFIX + "ticker_repeat")
+            raise DropItem(f"ticker headline already seen in this crawl ({site}): {item.get('headline')!r}")
+        self._tickers.add((site, key))
+        return item
+
+    def _mongo_failed(self, exc: BaseException) -> None:
+        """Switch to the in-memory index for the rest of the crawl; report once."""
+        self.mongo_ok = False
+        if isinstance(self.index, MongoDedupeIndex):
+            self.index = self.index.memory
+        if self._mongo_reported:
+            return
+        self._mongo_reported = True
+        self.stats.inc_value(STATS_PREFIX + "mongo_unavailable")
+        message = mask_uri(str(exc))
+        password = urlsplit(self.mongo_config.uri).password if self.mongo_config.uri else None
+        if password:
+            message = message.replace(password, "***").replace(unquote(password), "***")
+        logger.error(
+            "Dedupe: MongoDB at %s unavailable (%s: %s); using the in-memory index for the rest of this crawl "
+            "(copies of articles stored by earlier crawls are not detected)",
+            self.mongo_config.masked_uri, type(exc).__name__, message[:300],
+        )
