@@ -22,7 +22,7 @@ import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import TextResponse
@@ -48,7 +48,8 @@ class NewsSpider(scrapy.Spider):
     listing_link_css: str = ""
     #: CSS for "next page" links on listings
     pagination_css: str = 'a[rel="next"], a.next'
-    #: extra discovery URLs relative to the site root (RSS, sitemaps), fetched when present
+    #: discovery URLs (RSS, sitemaps) relative to each start URL, fetched when present
+    #: (relative, so a WordPress site in a sub-folder -- or a category start URL -- gets its own feed)
     discovery_paths: tuple[str, ...] = ()
 
     custom_settings: dict = {}
@@ -92,9 +93,8 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "home"}, dont_filter=True)
             if not self.follow:
                 continue
-            root = "{0.scheme}://{0.netloc}".format(urlsplit(url))
             for path in self.discovery_paths:
-                yield scrapy.Request(root + path, callback=self.parse_discovery, meta={"page_kind": "discovery"},
+                yield scrapy.Request(urljoin(url, path), callback=self.parse_discovery, meta={"page_kind": "discovery"},
                                      errback=self.discovery_failed)
         for url in self.replay_seeds():
             if url not in seen:

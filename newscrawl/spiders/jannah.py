@@ -26,4 +26,4 @@ class JannahSpider(NewsSpider):
     listing_link_css = 'a.post-cat, #main-nav a[href*="category/"]'
     pagination_css = ".pages-nav a, a.next.page-numbers, .pages-numbers a, li.the-next-page a"
     # WordPress discovery: RSS and the core / Yoast sitemaps (404s are counted, not errors)
-    discovery_paths = ("/feed/", "/wp-sitemap.xml", "/sitemap_index.xml")
+    discovery_paths = ("feed/", "wp-sitemap.xml", "sitemap_index.xml")
