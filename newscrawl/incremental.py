@@ -29,6 +29,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from newscrawl.items import ArticleItem
@@ -59,9 +60,9 @@ class IncrementalMiddleware:
         return mw
 
     # ---- state ------------------------------------------------------------------
-    def spider_opened(self, spider):
+    async def spider_opened(self, spider):
         self.cutoff = datetime.now(timezone.utc) - self.refresh
-        return deferToThread(self._load, spider.name)
+        await deferred_to_future(deferToThread(self._load, spider.name))
 
     def _load(self, site: str) -> None:
         try:

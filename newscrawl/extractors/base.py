@@ -18,6 +18,7 @@ from functools import cached_property
 from urllib.parse import urljoin
 
 from parsel import Selector
+from w3lib.url import safe_url_string
 
 from newscrawl.dates import parse_date, parse_machine_date
 from newscrawl.extractors.boilerplate import is_boilerplate
@@ -259,7 +260,11 @@ class TickerStrip:
             text = " ".join(t.strip() for t in el.css("::text").getall() if t.strip())
             href = el.attrib.get("href")
             if text:
-                out.append((text, self.response.urljoin(href) if href and not href.startswith("#") else None))
+                url = None
+                if href and not href.strip().startswith(("#", "javascript:")):
+                    # encoded like a browser would request it (path UTF-8, query in the page charset)
+                    url = safe_url_string(self.response.urljoin(href.strip()), encoding=self.response.encoding)
+                out.append((text, url))
         return out
 
     def items(self):

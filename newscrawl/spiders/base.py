@@ -73,17 +73,22 @@ class NewsSpider(scrapy.Spider):
     # ---- settings-driven limits ---------------------------------------------------
     @property
     def max_articles(self) -> int:
-        v = self._max_articles_arg if self._max_articles_arg is not None else self.settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)
+        v = self._max_articles_arg if self._max_articles_arg is not None else self._setting_int("NEWSCRAWL_MAX_ARTICLES", 0)
         return int(v)
 
     @property
     def max_listing_pages(self) -> int:
-        v = self._max_listing_arg if self._max_listing_arg is not None else self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES", 5)
+        v = self._max_listing_arg if self._max_listing_arg is not None else self._setting_int("NEWSCRAWL_MAX_LISTING_PAGES", 5)
         return int(v)
 
+    def _setting_int(self, name: str, default: int) -> int:
+        settings = getattr(self, "settings", None)
+        return settings.getint(name, default) if settings is not None else default
+
     def _inc(self, key: str, n: int = 1) -> None:
-        if self.crawler is not None:
-            self.crawler.stats.inc_value(key, n, spider=self)
+        crawler = getattr(self, "crawler", None)  # None when a page object is driven without a crawl (tests, extract)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key, n)
 
     # ---- start ---------------------------------------------------------------------
     async def start(self):
@@ -103,7 +108,7 @@ class NewsSpider(scrapy.Spider):
     def replay_seeds(self) -> list[str]:
         """With ``REPLAY_DIR`` set: the saved pages whose host is one of ``allowed_domains``
         (not when the start URL was given explicitly, nor with ``follow=0``)."""
-        replay_dir = self.settings.get("REPLAY_DIR") if self.crawler else None
+        replay_dir = self.settings.get("REPLAY_DIR") if getattr(self, "crawler", None) else None
         if not replay_dir or self.explicit_start or not self.follow:
             return []
         index = Path(replay_dir) / "index.json"
