@@ -74,8 +74,9 @@ MONGO_CLIENT_FACTORY = None  # tests: a callable(config) -> client (mongomock, m
 
 # --- feeds: one JSON Lines file per spider per run, UTF-8, Arabic unescaped ---
 FEED_EXPORT_ENCODING = "utf-8"
+NEWSCRAWL_FEED_DIR = "data/feeds"
 FEEDS = {
-    "data/feeds/%(name)s/%(name)s-%(run_id)s.jsonl": {
+    "%(feed_dir)s/%(name)s/%(name)s-%(run_id)s.jsonl": {
         "format": "jsonlines",
         "encoding": "utf-8",
         "overwrite": True,
@@ -96,6 +97,7 @@ ENV_OVERRIDES = (
     "REPLAY_DIR",
     "LOG_FILE",
     "NEWSCRAWL_MAX_ARTICLES",
+    "NEWSCRAWL_FEED_DIR",
 )
 for _name in ENV_OVERRIDES:
     if _name in os.environ:
