@@ -66,6 +66,11 @@ class Command(ScrapyCommand):
         parser.add_argument("--url", help="the page's real URL (for a saved file)")
         parser.add_argument("--spider", help="spider to use (default: by the URL's domain)")
 
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if self.settings.getpriority("LOG_LEVEL") < 40:  # quiet unless -L / -s LOG_LEVEL given
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError()
@@ -80,18 +85,14 @@ class Command(ScrapyCommand):
             sys.stdout.write(dumps(dict(item)) + "\n")
         self.exitcode = 0 if items else 1
 
-    def _spider(self, name: str, **kwargs):
-        crawler = self.crawler_process.create_crawler(name)
-        crawler.spider = crawler._create_spider(**kwargs)
-        return crawler, crawler.spider
-
     def extract_file(self, path: Path, url: str, spider_name: str | None):
         from newscrawl.pipelines.normalize import ArabicNormalizationPipeline
 
-        name = spider_name or spider_for_url(self.crawler_process.spider_loader, url)
-        crawler, spider = self._spider(name)
+        loader = self.crawler_process.spider_loader
+        name = spider_name or spider_for_url(loader, url)
+        spider = loader.load(name)(follow="0")  # no crawl: the page objects need no crawler
         response = HtmlResponse(url, body=path.read_bytes(), request=Request(url))
-        pipeline = ArabicNormalizationPipeline(crawler.stats)
+        pipeline = ArabicNormalizationPipeline()
         out = []
         for obj in spider.parse(response) or []:
             if isinstance(obj, Request):
