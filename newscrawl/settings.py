@@ -108,3 +108,8 @@ FEED_EXPORTERS = {
     "jsonl": "newscrawl.exporters.JsonLinesExporter",
     "json": "newscrawl.exporters.JsonExporter",
 }
+
+# --- distributed crawling (scrapy-redis), switched on by REDIS_URL -------------------
+# newscrawl.distributed.RedisAddon does nothing unless REDIS_URL is set (env or -s).
+REDIS_URL = os.environ.get("REDIS_URL")
+ADDONS = {"newscrawl.distributed.RedisAddon": 0}
