@@ -343,3 +343,20 @@ def test_real_pages_display_only_changes_invisible_things():
         changed += d != t
         assert visible(d) == visible(t)
     assert changed > 100  # the real pages do carry NBSP/newline/RLM noise
+
+
+def test_chunked_nfc_equals_whole_string_nfc():
+    """display_text normalises long strings half by half (split at a space); the result must
+    equal NFC of the whole string, wherever the non-NFC sequences sit."""
+    base = " ".join(_seed_strings() * 8)
+    assert len(base) > 4 * 4096
+    words = base.split(" ")
+    for step in (1, 7, 101):
+        ws = list(words)
+        for i in range(0, len(ws), step):
+            ws[i] = ws[i] + "\u0651\u064E"  # shadda then fatha: not canonical order
+        text = " ".join(ws) + " ا\u0654"  # decomposed hamza at the very end
+        for shift in range(0, 40, 3):  # move the halving points across the text
+            t = "ب" * shift + text
+            assert not unicodedata.is_normalized("NFC", t)
+            assert display_text(t) == unicodedata.normalize("NFC", t)
