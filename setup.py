@@ -24,5 +24,9 @@ setup(
         "test": ["pytest>=8", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],
         "redis": ["scrapy-redis>=0.9.1", "redis>=5"],
     },
-    entry_points={"scrapy": ["settings = newscrawl.settings"]},
+    entry_points={
+        "scrapy": ["settings = newscrawl.settings"],
+        # `scrapy mongo-replay` (a hyphenated name cannot be a module in COMMANDS_MODULE)
+        "scrapy.commands": ["mongo-replay = newscrawl.commands.mongo_replay:Command"],
+    },
 )

@@ -4,7 +4,9 @@
 code  meaning
 ====  =====================================================================
 0     every spider finished, fetched pages, stored (or had nothing to store)
-2     a spider closed for another reason than ``finished`` (error, shutdown, timeout)
+2     a spider closed for an error reason: anything but ``finished`` and the limits the
+      user set (``closespider_timeout``/``itemcount``/``pagecount``), e.g. ``shutdown``
+      (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
 3     a spider fetched no page at all (site down, DNS, robots, replay miss)
 4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
@@ -23,6 +25,10 @@ EXIT_MONGO_SPOOLED = 4
 EXIT_TOO_FEW_ITEMS = 5
 EXIT_LOCKED = 75
 
+#: finish reasons that are not failures: a normal end, or a limit the user asked for
+OK_REASONS = frozenset({"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount",
+                        "closespider_timeout_no_item"})
+
 EXIT_MEANING = {
     EXIT_OK: "ok",
     EXIT_SPIDER_ERROR: "a spider closed for an error reason",
@@ -38,11 +44,11 @@ def codes_for(crawler, settings=None) -> list[int]:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     settings = settings or crawler.settings
     codes = []
-    if stats.get("finish_reason", "finished") != "finished":
+    if stats.get("finish_reason", "finished") not in OK_REASONS:
         codes.append(EXIT_SPIDER_ERROR)
     if not stats.get("newscrawl/pages", 0) and not stats.get("newscrawl/pages/discovery", 0):
         codes.append(EXIT_NO_PAGES)
-    if stats.get("newscrawl/mongo/spool_left", 0):
+    if stats.get("newscrawl/mongo/spool_remaining", 0):
         codes.append(EXIT_MONGO_SPOOLED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
     if min_items and stats.get("item_scraped_count", 0) < min_items:
