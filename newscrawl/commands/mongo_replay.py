@@ -23,6 +23,7 @@ from scrapy.commands import ScrapyCommand
 
 class Command(ScrapyCommand):
     requires_project = True
+    requires_crawler_process = False
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
