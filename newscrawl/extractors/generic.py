@@ -13,6 +13,7 @@ Metadata first, then text:
 * **author**: JSON-LD Person -> ``<meta name=author>`` / ``article:author`` -> microdata / ``rel=author``
   / byline-classed elements -> a leading «حوار: / بقلم: / كتب» body line -> trafilatura; a
   byline that is the publisher's own name (``og:site_name``, JSON-LD publisher) is not an author;
+  «name - city» loses its dateline city, a parenthesized credit «(أبوظبي - البيان)» is kept whole;
 * **body**: trafilatura (a maintained boilerplate remover; we do not write our own), minus
   lines that repeat the title or the byline, known boilerplate lines and in-body
   crossheads; a schema.org ``itemprop=description`` standfirst element is put back in front
@@ -41,6 +42,8 @@ _WS = re.compile(r"\s+")
 #: a body line that is a byline, «حوار: آسيا العتروس», «كتبت أسماء نصار»
 _BYLINE_LINE = re.compile(r"^(?:حوار|بقلم|كتبت|كتب|إعداد|اعداد|تقرير|متابعة)\s*[:：]?\s+(\S.{1,50})$")
 _WROTE = re.compile(r"^(?:كتبت|كتب)\s*[:：]?\s+")
+#: «حسام أبو العلا - القاهرة»: a name followed by a one- or two-word dateline city
+_NAME_DATELINE = re.compile(r"^(\S+(?:\s+\S+)+?)\s+[-–—]\s+\S+(?:\s\S+)?$")
 _END_PUNCT = re.compile(r"[.!?؟…:؛»\")]$")
 _ARTICLE_TYPE = re.compile(r"(?:News|Reportage|Analysis|Opinion|Blog)?(?:Article|Posting)\b")
 #: og:type values that say "not an article"
@@ -187,7 +190,11 @@ class GenericArticlePage(ArticlePage):
         for c in candidates:
             if not c or "http" in c or len(c) > 80:
                 continue
-            name = clean_byline(_WROTE.sub("", _norm(c)))
+            c = _norm(c)
+            name = clean_byline(_WROTE.sub("", c))
+            if name and not c.startswith("("):  # «(أبوظبي - البيان)» is a credit line: kept whole
+                m = _NAME_DATELINE.match(name)
+                name = m.group(1) if m else name
             if name and not self._is_publisher(name):
                 return name
         return None
