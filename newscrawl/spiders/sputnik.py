@@ -20,7 +20,8 @@ class SputnikArabicSpider(NewsSpider):
     article_pages = (SputnikPage2021, SputnikPage2020)
     fallback_page = GenericArticlePage
     ticker_class = SputnikTicker
-    # article URLs: /<section>/<YYYYMMDD><id>-<slug>/ ; section pages have no date in the path
-    article_link_css = 'a[href*="/20"][href$="/"]'
+    # article URLs: 2020 /<section>/<YYYYMMDD><id>-<slug>/ ; 2021 /<YYYYMMDD>/<slug>-<id>.html ;
+    # section pages have no date in the path
+    article_link_css = 'a[href*="/20"][href$="/"], a[href*="/20"][href$=".html"]'
     listing_link_css = "ul.b-mainnav__list a, .cell-list__more a"
     pagination_css = 'a[rel="next"], .b-plainlist__more a, .list__more'
