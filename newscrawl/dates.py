@@ -161,6 +161,13 @@ _DAYWORD_RE = re.compile(
 
 
 def _number(text: str | None, unit_word: str) -> int | None:
+    try:
+        return _number_or_raise(text, unit_word)
+    except KeyError:
+        return None
+
+
+def _number_or_raise(text: str | None, unit_word: str) -> int | None:
     if not text:
         return _UNITS[unit_word][1]
     text = " ".join(text.split())
@@ -285,7 +292,7 @@ _MONTHS = {
 }
 #: What dateparser's ar-SY locale is given for each month.
 _CANONICAL_MONTH = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
-_MONTH_OF = {" ".join(v.split()): k for k, vs in _MONTHS.items() for v in vs}
+_MONTH_OF = {"".join(v.split()): k for k, vs in _MONTHS.items() for v in vs}  # keys without spaces
 
 
 def _month_pattern(word: str) -> str:
@@ -294,7 +301,8 @@ def _month_pattern(word: str) -> str:
     return p + r"(?!\d)" if word[-1].isdigit() else p
 
 
-_MONTH_ALT = "|".join(_month_pattern(w) for w in sorted(_MONTH_OF, key=len, reverse=True))
+# longest first, so «مايو» wins over «ماي» and «ابريل» over «اب»
+_MONTH_ALT = "|".join(sorted((_month_pattern(w) for vs in _MONTHS.values() for w in vs), key=len, reverse=True))
 _MONTH_RE = re.compile(
     rf"(?<![{_AR}a-z])(?P<m>{_MONTH_ALT})(?![{_AR}a-z])",
     re.IGNORECASE,
@@ -321,7 +329,7 @@ _GREG_YEAR_RE = re.compile(rf"(?<![\d:])(\d{{4}})\s*م{_NOT_AR_AFTER}")
 # Zone stated on the page
 _ZONE_WORD_RE = re.compile(
     r"(?<![A-Za-z])(?:GMT|UTC)(?:\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?)?(?![A-Za-z])"
-    r"|\(?\s*ت\s*\.?\s*غ\s*\.?\s*\)?(?=\s|$)"
+    rf"|\(?\s*{_NOT_AR_BEFORE}ت\s*\.?\s*غ\s*\.?\s*\)?(?=\s|$)"
     rf"|(?:بتوقيت\s+|توقيت\s+)?(?:غرينتش|جرينتش|غرينيتش|جرينيتش){_NOT_AR_AFTER}",
     re.IGNORECASE,
 )
@@ -381,7 +389,7 @@ def _prepare_absolute(text: str):
     text = _HIJRI_RE.sub(" ", text)
     text = _GREG_YEAR_RE.sub(r"\1", text)
     # Month names -> one placeholder per month.
-    text = _MONTH_RE.sub(lambda m: f" {chr(_PH0 + _MONTH_OF[' '.join(m['m'].lower().split())])} ", text)
+    text = _MONTH_RE.sub(lambda m: f" {chr(_PH0 + _MONTH_OF[''.join(m['m'].lower().split())])} ", text)
     conflict = False
 
     def dual(m):

@@ -410,3 +410,18 @@ def test_cache_off_gives_the_same_results():
         dates.CACHE_PARSES = True
     assert uncached == cached
     assert None not in cached
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("15 كانون2 2024", date(2024, 1, 15)),
+    ("15 كانونالثاني 2024", date(2024, 1, 15)),
+    ("15 تشرين   الاول 2023", date(2023, 10, 15)),
+    ("15 ك 2 2024", date(2024, 1, 15)),
+    ("15 DEC 2021", date(2021, 12, 15)),
+    ("2 ماي 2021", date(2021, 5, 2)),
+    ("2 مايو 2021", date(2021, 5, 2)),
+    ("2 أبريل 2021", date(2021, 4, 2)),
+    ("2 آب 2021", date(2021, 8, 2)),
+])
+def test_month_spelling_and_spacing_variants(text, expected):
+    assert parse_date(text) == datetime(expected.year, expected.month, expected.day, tzinfo=ZoneInfo("Asia/Damascus"))
