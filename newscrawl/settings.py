@@ -113,3 +113,4 @@ FEED_EXPORTERS = {
 # newscrawl.distributed.RedisAddon does nothing unless REDIS_URL is set (env or -s).
 REDIS_URL = os.environ.get("REDIS_URL")
 ADDONS = {"newscrawl.distributed.RedisAddon": 0}
+LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"

@@ -100,3 +100,16 @@ def test_thiqa_seed_split_is_what_the_ticker_and_body_rules_give():
         assert is_boilerplate(line)
     assert not any(is_boilerplate(p) for p in seed["body_paragraphs"])
     assert seed["agency"] in ThiqaArticlePage.AGENCY_NAMES
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("كتبت أسماء نصار", "أسماء نصار"),  # youm7: «كتبت» must win over «كتب»
+    ("كتب ضحى عرفة", "ضحى عرفة"),
+    ("حوار: آسيا العتروس", "آسيا العتروس"),
+    ("(أبوظبي - البيان)", "أبوظبي - البيان"),
+    ("كتبي محمد", "كتبي محمد"),  # a name that starts like the verb is not cut
+])
+def test_clean_byline(raw, expected):
+    from newscrawl.extractors.base import clean_byline
+
+    assert clean_byline(raw) == expected

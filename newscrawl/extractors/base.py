@@ -41,7 +41,8 @@ class ExtractionError(Exception):
 
 
 #: byline prefixes that are not part of a name: «كتب», «كتبت», «بقلم», «حوار:», «إعداد» ...
-_BYLINE_PREFIX = re.compile(r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|بواسطة|By)\s*[:：]?\s*", re.IGNORECASE)
+# longest first, and a word boundary (space or colon) after the prefix: «كتبت أسماء» must not leave «ت أسماء»
+_BYLINE_PREFIX = re.compile(r"^(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|بواسطة|By)(?:\s*[:：]\s*|\s+)", re.IGNORECASE)
 
 
 def clean_byline(text: str | None) -> str | None:
