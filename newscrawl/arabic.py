@@ -372,6 +372,11 @@ def match_key(s: str, *, fold_letters: bool = True) -> str:
        «كوفيد 19»).  Symbols (S*: $ € + = ° ℃ emoji) are kept.
     8. Whitespace collapsed to single spaces, ends stripped.
 
+    Steps 2, 6 and 7 cover the Basic Multilingual Plane (one ``str.translate``
+    table); characters above U+FFFF (emoji, historic scripts) pass through
+    unchanged.  No Arabic, Persian or common punctuation character lives
+    there.  ``fold_letters=False`` skips steps 1 and 3 only.
+
     BR-03: ``match_key('إِلَىٰ') == match_key('إلى') == 'الي'``;
     ``match_key('توجه الوفد إلى المستشفى') == 'توجه الوفد الي المستشفي'``.
     """
