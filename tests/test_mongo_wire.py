@@ -11,7 +11,7 @@ recorded with its filter, so each test checks, per item key: received N
 times, stored exactly once, nothing left in (or lost from) the spool.
 
 The end-to-end tests at the bottom run real Scrapy crawls (and ``scrapy
-mongo_replay``) in subprocesses against this server.
+mongo-replay``) in subprocesses against this server.
 """
 
 from __future__ import annotations
@@ -514,8 +514,8 @@ REPLAY_DRIVER = textwrap.dedent('''
     import sys
     import scrapy.cmdline
     from newscrawl.commands.mongo_replay import Command
-    scrapy.cmdline._get_commands_dict = lambda settings, inproject: {"mongo_replay": Command()}
-    scrapy.cmdline.execute(["scrapy", "mongo_replay", *sys.argv[1:]])
+    scrapy.cmdline._get_commands_dict = lambda settings, inproject: {"mongo-replay": Command()}
+    scrapy.cmdline.execute(["scrapy", "mongo-replay", *sys.argv[1:]])
 ''')
 
 

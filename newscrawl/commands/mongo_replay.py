@@ -1,4 +1,7 @@
-"""``scrapy mongo_replay [--spool DIR] [--dry-run]``: send the MongoDB write spool.
+"""``scrapy mongo-replay [--spool DIR] [--dry-run]``: send the MongoDB write spool.
+
+(Registered as ``mongo-replay`` by the ``scrapy.commands`` entry point in setup.py;
+``COMMANDS_MODULE`` also lists it as ``mongo_replay``, the module name.)
 
 Batches that a crawl could not store (MongoDB down, a crash) stay in the spool
 directory (``MONGO_SPOOL_DIR``, default ``data/spool``; ``--spool`` overrides

@@ -92,7 +92,11 @@ class MongoPipeline:
 
     # -- open / close ----------------------------------------------------------------
     async def open_spider(self) -> None:
-        self.spool = Spool(self.settings.spool_dir, fsync=self.settings.spool_fsync)
+        try:
+            self.spool = Spool(self.settings.spool_dir, fsync=self.settings.spool_fsync)
+        except OSError as exc:
+            logger.error("MongoDB storage not started: spool directory %s unusable: %s", self.settings.spool_dir, exc)
+            raise MongoConfigError(f"MONGO_SPOOL_DIR {self.settings.spool_dir!r} unusable: {exc}") from None
         try:
             report = await run_in_thread(self._open_in_thread)
         except MongoConfigError as exc:
@@ -102,7 +106,7 @@ class MongoPipeline:
             self._inc("unavailable_at_open")
             logger.warning(
                 "MongoDB %s unavailable at spider open (%s): the crawl goes on, items are kept in the spool %s "
-                "and sent when MongoDB answers (probe every %.0f s, at close, next run, or scrapy mongo_replay)",
+                "and sent when MongoDB answers (probe every %.0f s, at close, next run, or scrapy mongo-replay)",
                 self.config.masked_uri, report.error, self.spool.directory, self.settings.outage_probe_interval,
             )
         else:
@@ -149,7 +153,7 @@ class MongoPipeline:
         left = summary.items - summary.locked_items
         if left:
             logger.warning("%d items in %d batches remain in the spool %s: they are sent at the next run, or run "
-                           "`scrapy mongo_replay`", left, summary.batches - summary.locked, self.spool.directory)
+                           "`scrapy mongo-replay`", left, summary.batches - summary.locked, self.spool.directory)
         stats = self.stats.get_stats()
         logger.info("MongoDB %s: %s", self.config.masked_uri, ", ".join(
             f"{k[len(STATS_PREFIX):]}={v}" for k, v in sorted(stats.items()) if k.startswith(STATS_PREFIX)))
@@ -168,7 +172,12 @@ class MongoPipeline:
             return item
         if not ops:
             return item
-        self._segment.append(ops)
+        try:
+            self._segment.append(ops)
+        except OSError as exc:  # disk full, spool dir removed...: the feed still gets the item
+            self._inc("dropped/spool_error")
+            logger.error("Item not stored in MongoDB: cannot append to the spool %s: %s", self.spool.directory, exc)
+            return item
         if len(self._segment) >= self.settings.batch_size:
             self._cut()
         if self._queued > self.settings.max_pending_batches:

@@ -3,27 +3,28 @@
 Every write the storage pipeline makes is first appended here, on local disk,
 and only removed once MongoDB has acknowledged it.  A crash, an outage or a
 wrong password therefore never loses an item: the next run (or
-``scrapy mongo_replay``) sends what is left.  All operations are idempotent
+``scrapy mongo-replay``) sends what is left.  All operations are idempotent
 upserts / ``$addToSet`` updates, so a batch that is sent twice stores once.
 
 Layout of ``MONGO_SPOOL_DIR`` (default ``data/spool``)::
 
-    batch-20240314T103000Z-4242-000001.jsonl.open   segment being filled (locked by its process)
-    batch-20240314T103000Z-4242-000001.jsonl        sealed batch: fsync'd, waiting for an ack
-    rejected/rejected-20240314.jsonl                 writes MongoDB refused for good, kept for inspection
+    batch-20240314T103000123Z-4242-000001.jsonl.open  segment being filled (locked by its process)
+    batch-20240314T103000123Z-4242-000001.jsonl       sealed batch: fsync'd, waiting for an ack
+    rejected/rejected-20240314.jsonl                   writes MongoDB refused for good, kept for inspection
 
 One file is one batch: JSON Lines, UTF-8 (Arabic unescaped), first line a
 header ``{"spool": 1, "batch": ID, "created": {"$date": ...}, "pid": N}``, then
 one :class:`Op` per line ``{"c": coll, "k": kind, "f": filter, "u": update,
 "up": upsert}``.  Values use MongoDB Extended JSON (relaxed, via
 :mod:`bson.json_util`), so datetimes come back as aware UTC ``datetime`` objects,
-``int64``/``Decimal128``/``ObjectId`` round-trip exactly.  File names sort in
-creation order, and batches are replayed oldest first.
+``int64``/``Decimal128``/``ObjectId`` round-trip exactly.  File names start with
+the UTC creation time (ms), then pid and a per-process sequence number, so they
+sort in creation order, also across processes; batches are replayed oldest first.
 
 Concurrency: a live process holds an exclusive ``flock`` on every spool file
 it owns (the segment it is filling, the batch it is sending).  A replayer only
 takes files whose lock it can get, so two crawls (or a crawl and
-``mongo_replay``) may share one spool directory; locks vanish with a dead
+``mongo-replay``) may share one spool directory; locks vanish with a dead
 process, so its leftovers become replayable.  On platforms without ``fcntl``
 there is no locking: use one spool directory per process there.
 
@@ -69,6 +70,11 @@ JSON_OPTIONS = JSONOptions(
 """Extended JSON options of the spool: datetimes round-trip as aware UTC."""
 
 PRIMARY_KINDS = frozenset({"article", "ticker"})
+
+# Process-wide, so several crawlers (several Spool objects) in one process on
+# the same directory never pick the same batch name.
+_SEQ = itertools.count(1)
+_SEQ_LOCK = threading.Lock()
 
 
 def dumps(obj: Any) -> str:
@@ -280,15 +286,14 @@ class Spool:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.fsync = fsync
-        self._seq = itertools.count(1)
         self._lock = threading.Lock()
-        self._stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
     # -- writing ---------------------------------------------------------------
     def _next_id(self) -> str:
-        with self._lock:
-            n = next(self._seq)
-        return f"{self._stamp}-{os.getpid()}-{n:06d}"
+        with _SEQ_LOCK:
+            n = next(_SEQ)
+        now = datetime.now(timezone.utc)
+        return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{os.getpid()}-{n:06d}"
 
     def _header(self, batch_id: str) -> bytes:
         head = {"spool": SPOOL_FORMAT, "batch": batch_id, "created": datetime.now(timezone.utc), "pid": os.getpid()}

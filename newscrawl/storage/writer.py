@@ -2,7 +2,7 @@
 
 Nothing here knows about Twisted or asyncio.  :class:`MongoWriter` makes
 blocking pymongo calls; the Scrapy pipeline (:mod:`newscrawl.pipelines.mongo`)
-runs them in a worker thread, one job at a time, and ``scrapy mongo_replay``
+runs them in a worker thread, one job at a time, and ``scrapy mongo-replay``
 calls them directly.  A writer is not thread-safe: one caller at a time.
 
 Documents
@@ -579,9 +579,9 @@ class MongoWriter:
         except MongoConfigError as exc:
             logger.error("%s", exc)
             return False
-        except PyMongoError as exc:
-            logger.warning("MongoDB %s still unavailable (%s); items stay in the spool %s",
-                           self.masked_uri, self._short(exc), self.spool.directory)
+        except PyMongoError as exc:  # already warned when the outage began: INFO from here on
+            logger.info("MongoDB %s still unavailable (%s); items stay in the spool %s",
+                        self.masked_uri, self._short(exc), self.spool.directory)
             return False
         if not self.available:
             logger.info("MongoDB %s is reachable again; replaying the spool", self.masked_uri)
@@ -631,7 +631,7 @@ class MongoWriter:
                 self.available = False
                 self._last_probe = self._clock()
                 logger.warning("MongoDB %s unavailable after %d retries (%s): batch %s (%d items) kept in the spool %s; "
-                               "will retry every %.0f s and at the next run (or: scrapy mongo_replay)",
+                               "will retry every %.0f s and at the next run (or: scrapy mongo-replay)",
                                self.masked_uri, self.settings.retry_times, err, batch.id,
                                count_items(outcome.remaining), self.spool.directory, self.settings.outage_probe_interval)
         else:
