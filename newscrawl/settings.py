@@ -87,6 +87,9 @@ FEED_STORE_EMPTY = True
 
 # --- misc -----------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# items per response processed in parallel: Scrapy starts this many asyncio tasks for every
+# response; our pages yield at most a few dozen objects, and 100 tasks a page cost ~10% CPU
+CONCURRENT_ITEMS = 16
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

@@ -80,18 +80,33 @@ class PageMetadata:
             v = v.get("name") or v.get("@id") or v.get("url")
         return v.strip() if isinstance(v, str) and v.strip() else None
 
+    @cached_property
+    def _metas(self) -> dict[str, list[str]]:
+        """Every ``<meta>`` content by its ``property``/``name``/``itemprop`` (one pass over the page)."""
+        out: dict[str, list[str]] = {}
+        for el in self.sel.xpath("//meta[@content]"):
+            attrib = el.root.attrib
+            content = (attrib.get("content") or "").strip()
+            if not content:
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = attrib.get(attr)
+                if key:
+                    out.setdefault(f"{attr}:{key}", []).append(content)
+        return out
+
     def meta(self, *names: str) -> str | None:
         """First non-empty ``<meta>`` content for ``property``/``name``/``itemprop`` in ``names`` (in that order)."""
+        metas = self._metas
         for n in names:
             for attr in ("property", "name", "itemprop"):
-                v = self.sel.xpath(f'//meta[@{attr}="{n}"]/@content').get()
-                if v and v.strip():
-                    return v.strip()
+                vals = metas.get(f"{attr}:{n}")
+                if vals:
+                    return vals[0]
         return None
 
     def metas(self, name: str) -> list[str]:
-        vals = self.sel.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content').getall()
-        return [v.strip() for v in vals if v.strip()]
+        return self._metas.get(f"property:{name}", []) + self._metas.get(f"name:{name}", [])
 
     @property
     def canonical(self) -> str | None:
