@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import socket
+import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -37,6 +38,7 @@ from newscrawl.storage.writer import (
     ItemRejected,
     MongoWriter,
     WriterSettings,
+    dedupe_indexes,
     index_plan,
     ops_for_item,
     sanitize_key,
@@ -398,6 +400,9 @@ def test_indexes_created_idempotently(writer, client):
     assert info["canonical_url_1"]["unique"] is True
     tinfo = tickers(client).index_information()
     assert tinfo["site_1_headline_norm_1"]["unique"] is True and "last_seen_1" in tinfo
+    # the dedupe module's band indexes (sh0..sh3 today), or the simhash_bands fallback
+    wanted = [tuple(m.document["key"].items()) for m in (dedupe_indexes() or [IndexModel([("simhash_bands", 1)])])]
+    assert set(wanted) <= keys
 
 
 def test_index_plan_uses_dedupe_indexes_when_given():
@@ -585,3 +590,52 @@ def test_pipeline_mongo_down_at_open_spools_then_next_run_replays(tmp_path, clie
     assert stats["newscrawl/mongo/written"] == 26 and stats["newscrawl/mongo/unchanged"] == 26
     assert articles(client).count_documents({}) == 25 and tickers(client).count_documents({}) == 1
     assert stats["newscrawl/mongo/spool_remaining"] == 0
+
+
+class SlowClient:
+    """mongomock-ng with 20 ms per bulk_write: the writer falls behind the spider."""
+
+    def __init__(self, client):
+        self._client = client
+        self.admin = client.admin
+
+    def __getitem__(self, name):
+        db = self._client[name]
+
+        class DB:
+            def __getitem__(self, coll_name):
+                coll = db[coll_name]
+
+                class Coll:
+                    name = coll_name
+
+                    def bulk_write(self, *a, **kw):
+                        time.sleep(0.02)
+                        return coll.bulk_write(*a, **kw)
+
+                    def create_indexes(self, *a, **kw):
+                        return coll.create_indexes(*a, **kw)
+
+                return Coll()
+
+        return DB()
+
+
+def test_pipeline_applies_back_pressure_instead_of_queueing_without_bound(tmp_path, client):
+    pipeline = pipeline_for(tmp_path, SlowClient(client), MONGO_BATCH_SIZE=1, MONGO_MAX_PENDING_BATCHES=2)
+    waited = []
+
+    async def crawl():
+        await pipeline.open_spider()
+        for i in range(30):
+            result = pipeline.process_item(article(i))
+            if inspect.isawaitable(result):
+                waited.append(i)
+                result = await result
+            assert pipeline._queued <= 3
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
+    assert len(waited) > 10  # the spider was held back...
+    assert articles(client).count_documents({}) == 30  # ...and nothing was lost
+    assert pipeline.crawler.stats.get_value("newscrawl/mongo/written") == 30

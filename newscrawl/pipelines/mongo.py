@@ -82,7 +82,6 @@ class MongoPipeline:
         self._tail: Deferred = succeed(None)
         self._queued = 0
         self._waiters: list[Deferred] = []
-        self._closing = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -138,7 +137,6 @@ class MongoPipeline:
         return self.writer.open()
 
     async def close_spider(self) -> None:
-        self._closing = True
         if self._timer is not None and self._timer.running:
             self._timer.stop()
         if self.writer is None:
