@@ -42,12 +42,13 @@ then the first recorded.  A match reports the first-seen article as
 from __future__ import annotations
 
 import itertools
+from array import array
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from pymongo import ASCENDING, IndexModel
 
-from newscrawl.fingerprints import NEAR_DISTANCE, bands, from_signed64, hamming
+from newscrawl.fingerprints import NEAR_DISTANCE, bands, from_signed64
 
 __all__ = [
     "BAND_FIELDS",
@@ -82,7 +83,7 @@ _PROJECTION = {
 _MASK64 = (1 << 64) - 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One stored article as the index sees it.  ``simhash`` is unsigned (or None)."""
 
@@ -176,8 +177,14 @@ class MemoryDedupeIndex:
             raise ValueError(f"near_distance must be 0..64, not {near_distance}")
         self.near_distance = near_distance
         self._by_url: dict[str, Entry] = {}
-        self._by_hash: dict[str, dict[str, Entry]] = {}
-        self._by_band: tuple[dict[int, dict[str, Entry]], ...] = ({}, {}, {}, {})
+        self._by_hash: dict[str, list[str]] = {}  # content hash -> canonical URLs
+        # per band: two 65536-slot lists indexed by the band value (a direct index, no
+        # hashing): the fingerprints sharing that band value as a packed array('Q'), and
+        # their canonical URLs in the same order.  A lookup reads the packed ints only
+        # (no Python object per stored fingerprint is touched), so the cost per item
+        # does not grow with memory latency as the index grows.  4 x 1 MiB of slots.
+        self._band_fps: tuple[list[array | None], ...] = tuple([None] * 65536 for _ in range(4))
+        self._band_urls: tuple[list[list[str] | None], ...] = tuple([None] * 65536 for _ in range(4))
         self._seq = itertools.count(1)
 
     def __len__(self) -> int:
@@ -197,10 +204,19 @@ class MemoryDedupeIndex:
         url = entry.canonical_url
         self._by_url[url] = entry
         if entry.content_hash:
-            self._by_hash.setdefault(entry.content_hash, {})[url] = entry
+            urls = self._by_hash.get(entry.content_hash)
+            if urls is None:
+                self._by_hash[entry.content_hash] = [url]
+            else:
+                urls.append(url)
         if entry.simhash is not None:
-            for table, b in zip(self._by_band, bands(entry.simhash)):
-                table.setdefault(b, {})[url] = entry
+            for fps, urls, b in zip(self._band_fps, self._band_urls, bands(entry.simhash)):
+                if fps[b] is None:
+                    fps[b] = array("Q", (entry.simhash,))
+                    urls[b] = [url]
+                else:
+                    fps[b].append(entry.simhash)
+                    urls[b].append(url)
         return entry
 
     def _remove(self, url: str) -> None:
@@ -208,66 +224,67 @@ class MemoryDedupeIndex:
         if old is None:
             return
         if old.content_hash:
-            bucket = self._by_hash.get(old.content_hash, {})
-            bucket.pop(url, None)
-            if not bucket:
-                self._by_hash.pop(old.content_hash, None)
+            urls = self._by_hash.get(old.content_hash)
+            if urls is not None and url in urls:
+                urls.remove(url)
+                if not urls:
+                    del self._by_hash[old.content_hash]
         if old.simhash is not None:
-            for table, b in zip(self._by_band, bands(old.simhash)):
-                bucket = table.get(b, {})
-                bucket.pop(url, None)
-                if not bucket:
-                    table.pop(b, None)
+            for fps, urls, b in zip(self._band_fps, self._band_urls, bands(old.simhash)):
+                bucket = urls[b]
+                if bucket is not None and url in bucket:
+                    k = bucket.index(url)
+                    del bucket[k]
+                    del fps[b][k]
+                    if not bucket:
+                        fps[b] = urls[b] = None
 
     # -- lookup -------------------------------------------------------------------------
-    def _candidates(self, item: Any):
-        """``(url_entry, exact_entries, near_entries_with_distance)`` from memory."""
-        url = item.get("canonical_url")
-        by_url = self._by_url.get(url) if url else None
-        h = item.get("content_hash")
-        exact = [e for e in self._by_hash.get(h, {}).values() if e.canonical_url != url] if h else []
-        near: dict[str, tuple[Entry, int]] = {}
-        pb = _probe_bands(item)
-        if pb is not None:
-            fp = item.get("simhash") & _MASK64
-            for table, b in zip(self._by_band, pb):
-                for e_url, e in table.get(b, {}).items():
-                    if e_url != url and e_url not in near:
-                        d = hamming(fp, e.simhash)
-                        if d <= self.near_distance:
-                            near[e_url] = (e, d)
-        return by_url, exact, list(near.values())
+    def _near(self, url: str | None, fp: int) -> list[tuple[Entry, int]]:
+        """Memory entries sharing a band with ``fp`` (unsigned) and within distance."""
+        limit = self.near_distance
+        found: dict[str, int] = {}
+        keys = ((fp >> 48) & 0xFFFF, (fp >> 32) & 0xFFFF, (fp >> 16) & 0xFFFF, fp & 0xFFFF)
+        for fps, urls, b in zip(self._band_fps, self._band_urls, keys):
+            bucket = fps[b]
+            if bucket is not None:
+                for k, sh in enumerate(bucket):
+                    d = (fp ^ sh).bit_count()
+                    if d <= limit:
+                        e_url = urls[b][k]
+                        if e_url != url:
+                            found[e_url] = d
+        return [(self._by_url[u], d) for u, d in found.items()]
 
     def decide(self, item: Any, remote: Iterable[Entry] = ()) -> Match | None:
         """Best match for ``item`` among the memory entries and ``remote`` entries
         (as returned by :meth:`MongoDedupeIndex.fetch`).  No I/O."""
-        by_url, exact, near = self._candidates(item)
         url = item.get("canonical_url")
-        if by_url is not None:
-            return Match("url", by_url, 0, "memory")
+        if url:
+            by_url = self._by_url.get(url)
+            if by_url is not None:
+                return Match("url", by_url, 0, "memory")
         remote = [e for e in remote if e.canonical_url not in self._by_url]  # memory is newer
         for e in remote:
             if url and e.canonical_url == url:
                 return Match("url", e, 0, "mongo")
         h = item.get("content_hash")
-        m = _choose(
-            item,
-            "exact",
-            [(e, 0, "memory") for e in exact] + [(e, 0, "mongo") for e in remote if h and e.content_hash == h],
-        )
-        if m is not None:
-            return m
+        if h:
+            scored = [(self._by_url[u], 0, "memory") for u in self._by_hash.get(h, ()) if u != url]
+            scored += [(e, 0, "mongo") for e in remote if e.content_hash == h]
+            if scored:
+                return _choose(item, "exact", scored)
         fp = item.get("simhash")
         if fp is None:
             return None
         fp &= _MASK64
-        remote_near = []
+        scored = [(e, d, "memory") for e, d in self._near(url, fp)]
         for e in remote:
             if e.simhash is not None:
-                d = hamming(fp, e.simhash)
+                d = (fp ^ e.simhash).bit_count()
                 if d <= self.near_distance:
-                    remote_near.append((e, d, "mongo"))
-        return _choose(item, "near", [(e, d, "memory") for e, d in near] + remote_near)
+                    scored.append((e, d, "mongo"))
+        return _choose(item, "near", scored) if scored else None
 
     def lookup(self, item: Any) -> Match | None:
         """Best stored match for ``item`` (see module docstring), or ``None``."""
