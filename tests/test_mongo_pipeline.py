@@ -639,3 +639,78 @@ def test_pipeline_applies_back_pressure_instead_of_queueing_without_bound(tmp_pa
     assert len(waited) > 10  # the spider was held back...
     assert articles(client).count_documents({}) == 30  # ...and nothing was lost
     assert pipeline.crawler.stats.get_value("newscrawl/mongo/written") == 30
+
+
+class ScriptedClient:
+    """mongomock-ng whose ``bulk_write`` raises the scripted exceptions first
+    (``None`` in the script = behave normally); counts the calls."""
+
+    def __init__(self, client, script):
+        self._client = client
+        self.admin = client.admin
+        self.script = list(script)
+        self.calls = 0
+
+    def __getitem__(self, name):
+        db, outer = self._client[name], self
+
+        class DB:
+            def __getitem__(self, coll_name):
+                coll = db[coll_name]
+
+                class Coll:
+                    name = coll_name
+
+                    def bulk_write(self, *a, **kw):
+                        outer.calls += 1
+                        exc = outer.script.pop(0) if outer.script else None
+                        if exc is not None:
+                            raise exc
+                        return coll.bulk_write(*a, **kw)
+
+                    def create_indexes(self, *a, **kw):
+                        return coll.create_indexes(*a, **kw)
+
+                return Coll()
+
+        return DB()
+
+
+def test_replay_stops_at_the_first_batch_when_writes_keep_failing(tmp_path, client):
+    from pymongo.errors import AutoReconnect
+
+    spool = Spool(tmp_path)
+    for i in range(3):
+        spool.write_batch(ops_for_item(article(i))).keep()
+    flaky = ScriptedClient(client, [AutoReconnect("connection reset")] * 100)  # ping works, writes fail
+    sleeps = []
+    writer = MongoWriter(flaky, DB, WriterSettings(retry_times=3, retry_backoff=0.5, retry_backoff_max=1.5),
+                         spool, sleep=sleeps.append)
+    assert writer.open().available
+    counts = writer.replay_pending()
+    assert flaky.calls == 4  # first batch: 1 try + 3 retries; the two younger batches wait
+    assert sleeps == [0.5, 1.0, 1.5]  # exponential, capped
+    assert counts["retries"] == 3 and counts["replayed"] == 0 and counts["errors/AutoReconnect"] == 1
+    assert not writer.available and writer.backlog
+    assert spool.summary().items == 3
+
+
+def test_non_transient_failure_keeps_the_batch_and_does_not_hammer(tmp_path, client):
+    from pymongo.errors import OperationFailure
+
+    denied = OperationFailure("not authorized on newscrawl_test to execute command update", code=13)
+    scripted = ScriptedClient(client, [denied])
+    spool = Spool(tmp_path)
+    writer = MongoWriter(scripted, DB, WriterSettings(), spool, sleep=lambda s: None)
+    writer.open()
+    first = store(writer, [article(1)])
+    assert first["spooled"] == 1 and first["errors/OperationFailure"] == 1 and first["retries"] == 0
+    assert writer.available  # not an outage: other batches go on
+    second = store(writer, [article(2)])
+    assert second["written"] == 1 and scripted.calls == 2  # the failed batch was not resent
+    assert spool.summary().items == 1
+    # the next run (a new writer) sends it
+    nxt = MongoWriter(client, DB, WriterSettings(), Spool(tmp_path))
+    nxt.open()
+    assert nxt.replay_pending()["replayed"] == 1
+    assert articles(client).count_documents({}) == 2

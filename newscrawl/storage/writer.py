@@ -446,7 +446,7 @@ class MongoWriter:
         self.indexes_ready = False
         self.backlog = True  # unknown until the first replay: assume leftovers
         self._last_probe = float("-inf")
-        self._down_logged = False
+        self._poisoned: set[str] = set()  # batch ids that failed non-transiently in this process
 
     # -- plumbing ------------------------------------------------------------------
     def _short(self, exc: BaseException) -> str:
@@ -510,7 +510,6 @@ class MongoWriter:
             report.available = True
         if not report.available:
             self.available = False
-            self._down_logged = True  # the caller logs the one open-time warning
         summary = self.spool.summary()
         report.pending_batches = summary.batches - summary.locked
         report.pending_items = summary.items - summary.locked_items
@@ -535,11 +534,6 @@ class MongoWriter:
         counts += self.send(batch)
         return counts
 
-    def send_ops(self, ops: list[Op]) -> Counter:
-        """Spool ``ops`` as one batch and send it (benchmarks, tools)."""
-        batch = self.spool.write_batch(ops)
-        return self.send(batch) if batch is not None else Counter()
-
     def replay_pending(self) -> Counter:
         """Send every spool batch no live process owns, oldest first; stops at
         the first batch that cannot be sent (outage).  Counts ``replayed``."""
@@ -551,8 +545,11 @@ class MongoWriter:
             if not batch.ops:
                 batch.ack()
                 continue
+            if batch.id in self._poisoned:
+                batch.keep()  # failed for a non-transient reason in this process: next run / mongo-replay
+                continue
             counts += self.send(batch)
-            if batch.path is not None and not self.available:
+            if not self.available:  # outage: the rest waits, oldest first
                 completed = False
                 break
         if completed:
@@ -586,7 +583,6 @@ class MongoWriter:
         if not self.available:
             logger.info("MongoDB %s is reachable again; replaying the spool", self.masked_uri)
         self.available = True
-        self._down_logged = False
         return True
 
     def _keep_unsent(self, batch: Batch, counts: Counter) -> None:
@@ -625,6 +621,7 @@ class MongoWriter:
             if outcome.error is not None:
                 counts[f"errors/{type(outcome.error).__name__}"] += 1
             if outcome.fatal:
+                self._poisoned.add(batch.id)
                 logger.error("MongoDB %s write failed (%s): batch %s (%d items) kept in the spool %s",
                              self.masked_uri, err, batch.id, count_items(outcome.remaining), self.spool.directory)
             else:
