@@ -130,7 +130,7 @@ _CLIENT_LOCK = threading.Lock()
 def client_from_settings(settings, config: MongoConfig | None = None):
     """Build a new client from Scrapy ``settings`` (honours ``MONGO_CLIENT_FACTORY``).
 
-    Used by :func:`client_for` and by ``scrapy mongo_replay``.  Raises what
+    Used by :func:`client_for` and by ``scrapy mongo-replay``.  Raises what
     ``make_client`` raises (``ConfigurationError``/``InvalidURI``, ``ValueError``).
     """
     config = config or MongoConfig.from_settings(settings)
