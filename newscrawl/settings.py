@@ -69,6 +69,17 @@ MONGO_ARTICLES_COLLECTION = "articles"
 MONGO_TICKERS_COLLECTION = "tickers"
 MONGO_WRITE_CONCERN = "majority"
 MONGO_SERVER_SELECTION_TIMEOUT_MS = 3000
+MONGO_CONNECT_TIMEOUT_MS = 10000
+MONGO_SOCKET_TIMEOUT_MS = 60000  # 0 = none
+MONGO_BATCH_SIZE = 100  # items per bulk_write
+MONGO_FLUSH_INTERVAL = 5.0  # seconds between timed flushes
+MONGO_RETRY_TIMES = 3  # retries of a transient failure after the first attempt
+MONGO_RETRY_BACKOFF = 0.5  # seconds, doubling each retry ...
+MONGO_RETRY_BACKOFF_MAX = 8.0  # ... up to this
+MONGO_OUTAGE_PROBE_INTERVAL = 30.0  # seconds between pings while MongoDB is down
+MONGO_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 512 * 1024  # larger articles lose paragraphs from the end
+MONGO_MAX_PENDING_BATCHES = 8  # batches waiting for the writer before process_item waits
+MONGO_SPOOL_FSYNC = True  # fsync each spool batch (and its directory) before sending
 MONGO_SPOOL_DIR = "data/spool"
 MONGO_CLIENT_FACTORY = None  # tests: a callable(config) -> client (mongomock, mockupdb)
 
