@@ -299,6 +299,9 @@ def test_same_site_copies_dropped_or_kept(docs, caplog):
     assert (run.stat("same_site_exact"), run.stat("same_site_near")) == (1, 1)
     assert "https://www.lbcgroup.tv/print/1" in caplog.text and "https://www.lbcgroup.tv/news/1/ar" in caplog.text
     assert "same-site exact duplicate" in run.dropped[0][1]
+    dropped = run.dropped[0][0]  # the dropped item carries its key and what it duplicates
+    assert dropped["canonical_url"] == "https://www.lbcgroup.tv/print/1"
+    assert (dropped["duplicate_of"], dropped["duplicate_kind"]) == ("https://www.lbcgroup.tv/news/1/ar", "exact")
 
     keep = Run(DEDUPE_SAME_SITE="keep")
     keep.push(article("https://www.lbcgroup.tv/news/1/ar", "lbci", d))

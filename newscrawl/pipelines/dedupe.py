@@ -32,7 +32,9 @@ ticker headline already seen this crawl     ``DropItem`` (``ticker_repeat``)
 ==========================================  ===========================================
 
 With ``DEDUPE_SAME_SITE = "keep"`` same-site copies are kept and marked like
-cross-site ones (the stats still count them).
+cross-site ones (the stats still count them).  A dropped same-site copy still carries
+its ``canonical_url``, ``duplicate_of`` and ``duplicate_kind`` (for ``item_dropped``
+signal handlers, e.g. an incremental crawl remembering the URL as seen).
 
 MongoDB lookups are blocking network calls: they run in a worker thread
 (:func:`scrapy.utils.asyncio.run_in_thread`); the decision and the recording of the item
@@ -218,6 +220,10 @@ class DedupePipeline:
             stat = f"same_site_{match.kind}"
             self.stats.inc_value(STATS_PREFIX + stat)
             if self.same_site == "drop":
+                # the dropped item still says what it duplicates (item_dropped signal
+                # handlers, e.g. to remember the URL as already seen)
+                item["duplicate_of"] = first
+                item["duplicate_kind"] = match.kind
                 logger.info(
                     "Dedupe: dropped %s: %s is a same-site %s copy of %s (distance %d, %s)",
                     stat, url, match.kind, match.canonical_url, match.distance, match.source,
