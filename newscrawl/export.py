@@ -55,11 +55,16 @@ INTERNAL_FIELDS = (
     "content_hash",
     "simhash",
     "simhash_bands",
+    "sh0",
+    "sh1",
+    "sh2",
+    "sh3",
+    "alias_of",
 )
 
 
 def is_internal_field(name: str) -> bool:
-    return name == "_id" or name == "content_hash" or name.endswith("_norm") or name.startswith("simhash")
+    return name in INTERNAL_FIELDS or name.endswith("_norm") or name.startswith("simhash")
 
 
 # --- time bounds ------------------------------------------------------------------

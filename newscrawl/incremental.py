@@ -8,11 +8,13 @@ snapshot seeds are always fetched.
 
 Where "already stored" comes from, in order:
 
-1. MongoDB (``articles`` collection: ``url``/``canonical_url`` and ``crawled_at``
-   of this spider's site), loaded once at spider open, in a thread;
+1. MongoDB (``articles`` collection: ``url``/``canonical_url``/``aliases`` -- the
+   URLs of same-site copies -- and ``crawled_at`` of this spider's site), loaded
+   once at spider open, in a thread;
 2. when MongoDB is disabled or unreachable: a local state file
    ``NEWSCRAWL_STATE_DIR/<spider>.jsonl`` that this component appends to for every
-   article scraped (one ``{"url", "canonical_url", "crawled_at"}`` object a line).
+   article scraped or dropped as a same-site copy (one ``{"url", "canonical_url",
+   "crawled_at"}`` object a line).
 
 ``JOBDIR`` is not used for this (its format is tied to the Scrapy version and an
 unclean stop corrupts it); it stays available for pausing one long crawl.
@@ -56,6 +58,7 @@ class IncrementalMiddleware:
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(mw.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
@@ -75,9 +78,9 @@ class IncrementalMiddleware:
             try:
                 coll = client[config.database][config.articles]
                 cursor = coll.find({"site": site, "crawled_at": {"$gte": self.cutoff}},
-                                   {"_id": 0, "url": 1, "canonical_url": 1})
+                                   {"_id": 0, "url": 1, "canonical_url": 1, "aliases": 1})
                 for doc in cursor:
-                    self._add(doc.get("url"), doc.get("canonical_url"))
+                    self._add(doc.get("url"), doc.get("canonical_url"), *(doc.get("aliases") or []))
                 self.source = "mongodb"
             except Exception as exc:
                 logger.warning("incremental: MongoDB %s unavailable (%s); using the local state file",
@@ -119,6 +122,11 @@ class IncrementalMiddleware:
             self.state_file.write(json.dumps({"url": item.get("url"), "canonical_url": item.get("canonical_url"),
                                               "crawled_at": crawled.isoformat()}, ensure_ascii=False) + "\n")
             self.state_file.flush()
+
+    def item_dropped(self, item, response, exception, spider):
+        """Same-site copies (``alias_of``) are stored as aliases of their story: remember their URL too."""
+        if isinstance(item, ArticleItem) and item.get("alias_of"):
+            self.item_scraped(item, spider)
 
     def spider_closed(self, spider):
         if self.state_file is not None:

@@ -45,10 +45,11 @@ class ArticleItem(scrapy.Item):
     tags_norm = scrapy.Field()
     # dedupe (dedupe pipeline)
     content_hash = scrapy.Field()  # str: hex SHA-1 of title_norm + body_norm
-    simhash = scrapy.Field()  # int: 64-bit SimHash as a signed int64 (BSON-safe)
+    simhash = scrapy.Field()  # int or None: 64-bit SimHash as a signed int64 (BSON-safe); None under 20 content words
     simhash_bands = scrapy.Field()  # list[int]: four 16-bit bands, high to low
     duplicate_of = scrapy.Field()  # str or None: canonical_url of the first-seen copy on another site
     duplicate_kind = scrapy.Field()  # str or None: "exact" or "near"
+    alias_of = scrapy.Field()  # str or None: same-site copy of this stored canonical_url (not stored, not exported)
     sh0 = scrapy.Field()  # int 0..65535 or None: simhash_bands[0] as its own indexed field (dedupe lookups)
     sh1 = scrapy.Field()  # int or None: simhash_bands[1]
     sh2 = scrapy.Field()  # int or None: simhash_bands[2]

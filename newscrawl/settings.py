@@ -59,7 +59,14 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.normalize.ArabicNormalizationPipeline": 100,
     "newscrawl.pipelines.dedupe.DedupePipeline": 200,
     "newscrawl.pipelines.mongo.MongoPipeline": 300,
+    "newscrawl.pipelines.dedupe.DropSameSiteCopiesPipeline": 400,
 }
+# dedupe (newscrawl.pipelines.dedupe)
+DEDUPE_ENABLED = True
+DEDUPE_NEAR_DISTANCE = 3  # bits of SimHash distance for a near-duplicate (<= 3: found by the 4 band indexes)
+DEDUPE_SAME_SITE = "drop"  # same story, same site, other URL: "drop" (recorded as an alias) or "keep"
+DEDUPE_NEAR_MIN_TOKENS = 20  # no SimHash for texts with fewer content words (exact match only)
+DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
 
 # --- MongoDB ------------------------------------------------------------------
 MONGO_ENABLED = True

@@ -32,7 +32,7 @@ from newscrawl.dedupe import (
 )
 from newscrawl.fingerprints import bands, content_hash, hamming, simhash64, to_signed64
 from newscrawl.items import ArticleItem, TickerItem
-from newscrawl.pipelines.dedupe import DedupePipeline
+from newscrawl.pipelines.dedupe import DedupePipeline, DropSameSiteCopiesPipeline
 from newscrawl.urls import canonicalize
 from tests import dedupe_corpus as corpus
 
@@ -86,14 +86,16 @@ class Run:
         self.kept, self.dropped = [], []
 
     def push(self, item, collection=None):
+        """Dedupe, then (like the storage) store what is not an alias, then the same-site drop."""
         try:
             out = asyncio.run(self.pipe.process_item(item))
+            if collection is not None and isinstance(out, ArticleItem) and not out.get("alias_of"):
+                store(collection, out)
+            out = DropSameSiteCopiesPipeline().process_item(out)
         except DropItem as exc:
             self.dropped.append((item, str(exc)))
             return None
         self.kept.append(out)
-        if collection is not None and isinstance(out, ArticleItem):
-            store(collection, out)
         return out
 
     def stat(self, name):
@@ -302,6 +304,7 @@ def test_same_site_copies_dropped_or_kept(docs, caplog):
     dropped = run.dropped[0][0]  # the dropped item carries its key and what it duplicates
     assert dropped["canonical_url"] == "https://www.lbcgroup.tv/print/1"
     assert (dropped["duplicate_of"], dropped["duplicate_kind"]) == ("https://www.lbcgroup.tv/news/1/ar", "exact")
+    assert dropped["alias_of"] == "https://www.lbcgroup.tv/news/1/ar"  # the storage records it as an alias
 
     keep = Run(DEDUPE_SAME_SITE="keep")
     keep.push(article("https://www.lbcgroup.tv/news/1/ar", "lbci", d))
@@ -521,7 +524,8 @@ CRAWL_SCRIPT = textwrap.dedent(
             yield TickerItem(site="a", headline=h, headline_norm=match_key(h))
             yield TickerItem(site="a", headline=h, headline_norm=match_key(h))
 
-    settings = {"ITEM_PIPELINES": {"newscrawl.pipelines.dedupe.DedupePipeline": 200},
+    settings = {"ITEM_PIPELINES": {"newscrawl.pipelines.dedupe.DedupePipeline": 200,
+                                   "newscrawl.pipelines.dedupe.DropSameSiteCopiesPipeline": 400},
                 "MONGO_CLIENT_FACTORY": lambda config: client, "LOG_LEVEL": "WARNING",
                 "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
     if sys.argv[1] != "default":

@@ -23,8 +23,11 @@ found                                       action (stat ``newscrawl/dedupe/<nam
 ==========================================  ===========================================
 same ``canonical_url``                      pass through; the storage upserts the same
                                             document (``url``)
-same site, same content, another URL        ``DropItem`` (``same_site_exact``)
-same site, SimHash within distance          ``DropItem`` (``same_site_near``)
+same site, same content, another URL        ``alias_of`` = the stored copy (``same_site_exact``):
+                                            the storage adds the URL to that document's
+                                            ``aliases``; :class:`DropSameSiteCopiesPipeline`
+                                            then drops the item
+same site, SimHash within distance          the same (``same_site_near``)
 another site, same content                  kept, ``duplicate_of`` = first-seen URL,
                                             ``duplicate_kind="exact"`` (``exact_cross_site``)
 another site, SimHash within distance       same with ``"near"`` (``near_cross_site``)
@@ -220,15 +223,17 @@ class DedupePipeline:
             stat = f"same_site_{match.kind}"
             self.stats.inc_value(STATS_PREFIX + stat)
             if self.same_site == "drop":
-                # the dropped item still says what it duplicates (item_dropped signal
-                # handlers, e.g. to remember the URL as already seen)
                 item["duplicate_of"] = first
                 item["duplicate_kind"] = match.kind
                 logger.info(
-                    "Dedupe: dropped %s: %s is a same-site %s copy of %s (distance %d, %s)",
+                    "Dedupe: %s: %s is a same-site %s copy of %s (distance %d, %s)",
                     stat, url, match.kind, match.canonical_url, match.distance, match.source,
                 )
-                raise DropItem(f"same-site {match.kind} duplicate: {url} of {match.canonical_url}")
+                # not dropped here: the storage adds the URL to the stored story's ``aliases``
+                # (so incremental crawls never fetch it again), then DropSameSiteCopiesPipeline
+                # drops it, so each story reaches the feed once
+                item["alias_of"] = match.canonical_url
+                return item
         else:
             self.stats.inc_value(STATS_PREFIX + f"{match.kind}_cross_site")
         item["duplicate_of"] = first if first != url else None
@@ -268,3 +273,20 @@ class DedupePipeline:
             "(copies of articles stored by earlier crawls are not detected)",
             self.mongo_config.masked_uri, type(exc).__name__, message[:300],
         )
+
+
+class DropSameSiteCopiesPipeline:
+    """Drops same-site copies (items with ``alias_of``) once the storage pipeline has
+    recorded their URL as an alias, so each story reaches the feed once.
+
+    Runs after :class:`newscrawl.pipelines.mongo.MongoPipeline` (``ITEM_PIPELINES``
+    order 400).  The dropped item still carries ``canonical_url``, ``alias_of``,
+    ``duplicate_of`` and ``duplicate_kind`` for ``item_dropped`` handlers (the
+    incremental crawl records its URL).  Counted as ``newscrawl/dedupe/same_site_*``.
+    """
+
+    def process_item(self, item, spider=None):
+        alias_of = item.get("alias_of") if isinstance(item, ArticleItem) else None
+        if alias_of:
+            raise DropItem(f"same-site {item.get('duplicate_kind')} duplicate: {item.get('canonical_url')} of {alias_of}")
+        return item

@@ -16,6 +16,10 @@ objects without touching the item (it works on fresh copies built from
   ``$unset: {body_truncated}`` unless the body had to be truncated; and, when
   ``duplicate_of`` is set, a non-upsert ``$addToSet`` of
   ``{"site", "url": canonical_url}`` to ``republished_by`` of the first-seen copy.
+  An article with ``alias_of`` (a same-site copy under another URL, see
+  :mod:`newscrawl.pipelines.dedupe`) gives only a non-upsert ``$addToSet`` of its
+  ``canonical_url`` to ``aliases`` of that document (stats ``aliases_linked`` /
+  ``aliases_missing``).
 * ``TickerItem`` -> upsert on ``{"site", "headline_norm"}``: ``$set`` headline,
   url, position, page_url, published, published_raw; ``$min: {first_seen}``,
   ``$max: {last_seen}``, ``$addToSet: {seen_at}`` (all ``seen_at``).
@@ -251,8 +255,14 @@ def _article_ops(item, limit, now) -> list[Op]:
     url = doc.pop("canonical_url", None)
     if not isinstance(url, str) or not url:
         raise ItemRejected("missing_key", "article without canonical_url", doc)
+    alias_of = doc.get("alias_of")
+    if isinstance(alias_of, str) and alias_of and alias_of != url:
+        # a same-site copy under another URL: not a document of its own, but the stored
+        # story learns the URL (the incremental crawl then never fetches it again)
+        return [Op("articles", "alias", {"canonical_url": alias_of}, {"$addToSet": {"aliases": url}}, False)]
+    doc.pop("alias_of", None)
     seen = doc.get("crawled_at") or now()
-    for reserved in ("_id", "first_seen", "last_seen", "republished_by", "body_truncated"):
+    for reserved in ("_id", "first_seen", "last_seen", "republished_by", "aliases", "body_truncated"):
         doc.pop(reserved, None)
     sized = {"canonical_url": url, **doc, "first_seen": seen, "last_seen": seen, "republished_by": []}
     try:
@@ -676,11 +686,12 @@ class MongoWriter:
         for phase_primary in (True, False):
             if not phase_primary and any(p.op.primary for p in pending):
                 break  # republished_by updates only once their targets are stored
-            groups: dict[str, list[_Pending]] = {}
+            groups: dict[tuple[str, str], list[_Pending]] = {}
             for p in pending:
                 if p.op.primary == phase_primary:
-                    groups.setdefault(p.op.coll, []).append(p)
-            for coll, group in groups.items():
+                    # by kind too, so each kind of link update ("republished", "alias") is counted apart
+                    groups.setdefault((p.op.coll, p.op.kind if not phase_primary else ""), []).append(p)
+            for (coll, kind), group in groups.items():
                 try:
                     result = self.collection(coll).bulk_write([p.op.to_pymongo() for p in group], ordered=False)
                 except BulkWriteError as exc:
@@ -708,7 +719,7 @@ class MongoWriter:
                         counts["write_concern_errors"] += 1
                         logger.info("MongoDB %s write concern error: %s", self.masked_uri, wc_errors[0].get("errmsg"))
                     else:
-                        self._count(details, phase_primary, counts, n_ok=len(group) - len(errors))
+                        self._count(details, phase_primary, counts, n_ok=len(group) - len(errors), kind=kind)
                     _remove(pending, done)
                 except MongoConfigError as exc:  # pragma: no cover - defensive
                     return exc, True, False
@@ -718,12 +729,12 @@ class MongoWriter:
                     logger.exception("Unexpected error writing to MongoDB %s; batch kept in the spool", self.masked_uri)
                     return exc, True, False
                 else:
-                    self._count(result.bulk_api_result, phase_primary, counts, n_ok=len(group))
+                    self._count(result.bulk_api_result, phase_primary, counts, n_ok=len(group), kind=kind)
                     _remove(pending, group)
         return None, False, need_backoff
 
     @staticmethod
-    def _count(result: dict, primary: bool, counts: Counter, n_ok: int) -> None:
+    def _count(result: dict, primary: bool, counts: Counter, n_ok: int, kind: str = "republished") -> None:
         upserted = result.get("nUpserted", 0)
         matched = result.get("nMatched", 0)
         modified = result.get("nModified", 0)
@@ -732,8 +743,9 @@ class MongoWriter:
             counts["updated"] += modified
             counts["unchanged"] += matched - modified
         else:
-            counts["republished_linked"] += modified
-            counts["republished_missing"] += max(0, n_ok - matched)
+            name = "aliases" if kind == "alias" else "republished"
+            counts[f"{name}_linked"] += modified
+            counts[f"{name}_missing"] += max(0, n_ok - matched)
 
 
 def _remove(pending: list[_Pending], done: list[_Pending]) -> None:
