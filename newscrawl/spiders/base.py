@@ -95,7 +95,8 @@ class NewsSpider(scrapy.Spider):
         seen = set()
         for url in self.start_urls:
             seen.add(url)
-            yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "home"}, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "home"}, dont_filter=True,
+                                 errback=self.fetch_failed)
             if not self.follow:
                 continue
             for path in self.discovery_paths:
@@ -103,7 +104,7 @@ class NewsSpider(scrapy.Spider):
                                      errback=self.discovery_failed)
         for url in self.replay_seeds():
             if url not in seen:
-                yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "snapshot"})
+                yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "snapshot"}, errback=self.fetch_failed)
 
     def replay_seeds(self) -> list[str]:
         """With ``REPLAY_DIR`` set: the saved pages whose host is one of ``allowed_domains``
@@ -216,7 +217,7 @@ class NewsSpider(scrapy.Spider):
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
         try:
-            request = response.follow(href, callback=self.parse, meta=meta)
+            request = response.follow(href, callback=self.parse, meta=meta, errback=self.fetch_failed)
         except ValueError:  # malformed href
             self._inc("newscrawl/links/malformed")
             return None
@@ -259,6 +260,26 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(loc, callback=self.parse_discovery, meta={"page_kind": "discovery"})
             elif self._is_internal(loc):
                 yield scrapy.Request(loc, callback=self.parse, meta={"page_kind": "article"})
+
+    def fetch_failed(self, failure):
+        """A page could not be fetched: one log line and a counter, never a traceback.
+
+        HTTP errors count as ``newscrawl/fetch_failed/http_<status>`` (INFO for 404/410,
+        WARNING otherwise); network errors, timeouts and pages over ``DOWNLOAD_MAXSIZE`` as
+        ``newscrawl/fetch_failed/<ExceptionName>`` (WARNING).
+        """
+        from scrapy.spidermiddlewares.httperror import HttpError
+
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            self._inc(f"newscrawl/fetch_failed/http_{status}")
+            log = logger.info if status in (404, 410) else logger.warning
+            log("fetch failed: HTTP %d %s", status, request.url)
+        else:
+            name = failure.type.__name__
+            self._inc(f"newscrawl/fetch_failed/{name}")
+            logger.warning("fetch failed: %s %s (%s)", name, request.url, failure.getErrorMessage()[:200])
 
     def discovery_failed(self, failure):
         self._inc("newscrawl/discovery/missing")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# One cron run of newscrawl: the project's venv, its folder, the run lock, one log file per run.
+#   */15 * * * * /path/to/newscrawl/deploy/cron.sh            (all spiders)
+#   */5  * * * * /path/to/newscrawl/deploy/cron.sh youm7 thiqa (some spiders)
+# Exit status: that of `scrapy crawlall` (0 ok, 2 spider error, 3 no page fetched,
+# 4 MongoDB kept failing, 5 too few items, 75 previous run still going).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+export PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin"
+LOG_DIR="${NEWSCRAWL_LOG_DIR:-data/logs}"
+KEEP_DAYS="${NEWSCRAWL_LOG_KEEP_DAYS:-14}"
+mkdir -p "$LOG_DIR"
+log="$LOG_DIR/crawl-$(date -u +%Y%m%dT%H%M%SZ).log"
+scrapy crawlall "$@" --lock data/newscrawl.lock -s LOG_FILE="$log" -s LOG_FILE_APPEND=False
+status=$?
+# rotation: one file per run, removed after KEEP_DAYS days
+find "$LOG_DIR" -name 'crawl-*.log' -mtime +"$KEEP_DAYS" -delete 2>/dev/null
+[ "$status" -ne 0 ] && echo "newscrawl: exit $status, see $log" >&2
+exit "$status"
