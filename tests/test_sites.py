@@ -273,3 +273,16 @@ def test_site_spider_falls_back_to_generic_when_its_parser_finds_no_body():
     items = [o for o in spider.parse(response.replace(body=html)) if isinstance(o, ArticleItem)]
     assert len(items) == 1 and items[0]["extraction"] == "generic"
     assert items[0]["title"] == norm(oracle["title"])
+
+
+def test_youm7_modified_reads_the_cms_clock_as_cairo_time():
+    """article:modified_time «2020-08-24T09:23:13Z» carries the same wrong «Z» as the published time."""
+    from datetime import datetime, timezone
+
+    from newscrawl.spiders.youm7 import Youm7Spider
+    from tests.helpers import page
+
+    response, _ = page("youm7.com")
+    (article,) = [i for i in Youm7Spider().parse(response) if getattr(i, "get", None) and i.get("title")]
+    assert article["modified"] == datetime(2020, 8, 24, 7, 23, 13, tzinfo=timezone.utc)
+    assert article["modified"] >= article["published"]

@@ -55,6 +55,13 @@ class Youm7ArticlePage(ArticlePage):
             return parse_machine_date(re.sub(r"(?:Z|[+-]00:?00)$", "", raw.strip()), tz=self.tz), raw
         return super().published()
 
+    def modified(self):
+        # the same CMS clock as published: Cairo wall-clock time behind a wrong "Z"
+        raw = self.meta.meta("article:modified_time")
+        if raw:
+            return parse_machine_date(re.sub(r"(?:Z|[+-]00:?00)$", "", raw.strip()), tz=self.tz)
+        return super().modified()
+
     def byline(self):
         # «كتبت أسماء نصار» / «كتب محمد ...»: the longer verb form first
         raw = first_text(self.sel, self.AUTHOR_CSS)
