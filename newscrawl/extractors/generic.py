@@ -41,7 +41,6 @@ from newscrawl.extractors.html import first_text, text_blocks
 _WS = re.compile(r"\s+")
 #: a body line that is a byline, «حوار: آسيا العتروس», «كتبت أسماء نصار»
 _BYLINE_LINE = re.compile(r"^(?:حوار|بقلم|كتبت|كتب|إعداد|اعداد|تقرير|متابعة)\s*[:：]?\s+(\S.{1,50})$")
-_WROTE = re.compile(r"^(?:كتبت|كتب)\s*[:：]?\s+")
 #: «حسام أبو العلا - القاهرة»: a name followed by a one- or two-word dateline city
 _NAME_DATELINE = re.compile(r"^(\S+(?:\s+\S+)+?)\s+[-–—]\s+\S+(?:\s\S+)?$")
 _END_PUNCT = re.compile(r"[.!?؟…:؛»\")]$")
@@ -191,7 +190,7 @@ class GenericArticlePage(ArticlePage):
             if not c or "http" in c or len(c) > 80:
                 continue
             c = _norm(c)
-            name = clean_byline(_WROTE.sub("", c))
+            name = clean_byline(c)
             if name and not c.startswith("("):  # «(أبوظبي - البيان)» is a credit line: kept whole
                 m = _NAME_DATELINE.match(name)
                 name = m.group(1) if m else name

@@ -23,11 +23,10 @@ from __future__ import annotations
 import re
 
 from newscrawl.dates import parse_date, parse_machine_date
-from newscrawl.extractors.base import ArticlePage, TickerStrip, clean_byline
+from newscrawl.extractors.base import ArticlePage, TickerStrip
 from newscrawl.extractors.html import first_text
 from newscrawl.extractors.sites import without_home
 
-_WROTE = re.compile(r"^(?:كتبت|كتب)\s*[:：]?\s+")
 
 
 class Youm7ArticlePage(ArticlePage):
@@ -61,13 +60,6 @@ class Youm7ArticlePage(ArticlePage):
         if raw:
             return parse_machine_date(re.sub(r"(?:Z|[+-]00:?00)$", "", raw.strip()), tz=self.tz)
         return super().modified()
-
-    def byline(self):
-        # «كتبت أسماء نصار» / «كتب محمد ...»: the longer verb form first
-        raw = first_text(self.sel, self.AUTHOR_CSS)
-        if raw:
-            return clean_byline(_WROTE.sub("", raw)) or None
-        return super().byline()
 
     def categories(self):
         return without_home(super().categories())
