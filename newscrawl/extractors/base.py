@@ -60,6 +60,9 @@ def clean_byline(text: str | None) -> str | None:
 class ArticlePage:
     """One article page.  Subclass and set the CSS hooks, or override a field method.
 
+    A CSS hook may be a selector group ``"a, b"``: its members are alternatives in
+    priority order (``b`` is read only when ``a`` finds nothing).
+
     :param response: a Scrapy ``TextResponse`` (HtmlResponse); its ``url`` is the page URL.
     :param site: the spider name, stored in ``item["site"]``.
     :param tz: the site's IANA time zone (``zoneinfo`` name); dates without an offset are read in it.

@@ -101,20 +101,45 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
+def alternatives(css: str) -> list[str]:
+    """Split a selector group ``"a, b"`` at its top-level commas (not inside ``[...]`` or ``(...)``)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(css):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(css[start:i].strip())
+            start = i + 1
+    out.append(css[start:].strip())
+    return [c for c in out if c]
+
+
 def first_text(sel: Selector, css: str) -> str | None:
-    """Whitespace-collapsed visible text of the first element matching ``css``, or None."""
-    for el in sel.css(css):
-        t = _clean(" ".join(el.css("::text").getall()))
-        if t:
-            return t
+    """Whitespace-collapsed visible text of the first element matching ``css``, or None.
+
+    A selector group ``"a, b"`` is a list of alternatives in priority order: ``b`` is
+    only tried when ``a`` gives no text (and each costs a pass over the document, so
+    stopping early matters on large pages).
+    """
+    for alt in alternatives(css):
+        for el in sel.css(alt):
+            t = _clean(" ".join(el.css("::text").getall()))
+            if t:
+                return t
     return None
 
 
 def all_texts(sel: Selector, css: str) -> list[str]:
-    """Whitespace-collapsed text of every element matching ``css``, empty ones and repeats skipped, order kept."""
-    out: list[str] = []
-    for el in sel.css(css):
-        t = _clean(" ".join(el.css("::text").getall()))
-        if t and t not in out:
-            out.append(t)
-    return out
+    """Whitespace-collapsed text of every element matching the first alternative of ``css``
+    that matches anything (see :func:`first_text`); empty ones and repeats skipped, order kept."""
+    for alt in alternatives(css):
+        out: list[str] = []
+        for el in sel.css(alt):
+            t = _clean(" ".join(el.css("::text").getall()))
+            if t and t not in out:
+                out.append(t)
+        if out:
+            return out
+    return []
