@@ -57,6 +57,7 @@ class LoopbackSite:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # small responses would otherwise wait ~40 ms for the ACK
 
             def log_message(self, *args):
                 pass

@@ -216,6 +216,9 @@ class NewsSpider(scrapy.Spider):
         href = (href or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
+        if "<" in href or "%3c" in href.lower():  # markup pasted into an href (seen on saved theme pages)
+            self._inc("newscrawl/links/malformed")
+            return None
         try:
             request = response.follow(href, callback=self.parse, meta=meta, errback=self.fetch_failed)
         except ValueError:  # malformed href
