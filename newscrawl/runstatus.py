@@ -8,8 +8,11 @@ code  meaning
       user set (``closespider_timeout``/``itemcount``/``pagecount``), e.g. ``shutdown``
       (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
 3     a spider fetched no page at all (site down, DNS, robots, replay miss)
-4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``)
+4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``),
+      or could not even be spooled (``newscrawl/mongo/lost``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
+6     a spider could not start: configuration error (bad spider argument, bad
+      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication)
 75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
 ====  =====================================================================
 
@@ -23,6 +26,7 @@ EXIT_SPIDER_ERROR = 2
 EXIT_NO_PAGES = 3
 EXIT_MONGO_SPOOLED = 4
 EXIT_TOO_FEW_ITEMS = 5
+EXIT_CANNOT_START = 6
 EXIT_LOCKED = 75
 
 #: finish reasons that are not failures: a normal end, or a limit the user asked for
@@ -35,20 +39,34 @@ EXIT_MEANING = {
     EXIT_NO_PAGES: "no page could be fetched",
     EXIT_MONGO_SPOOLED: "MongoDB kept failing; items left in the spool",
     EXIT_TOO_FEW_ITEMS: "fewer items than NEWSCRAWL_MIN_ITEMS",
+    EXIT_CANNOT_START: "a spider could not start (configuration error)",
     EXIT_LOCKED: "another run holds the lock",
 }
 
 
-def codes_for(crawler, settings=None) -> list[int]:
-    """Every failure code that applies to one finished crawler (empty list: ok)."""
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+def _stats(crawler) -> dict:
+    try:
+        return crawler.stats.get_stats() if crawler.stats else {}
+    except RuntimeError:  # Scrapy 2.19: no stats when the crawl never started
+        return {}
+
+
+def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
+    """Every failure code that applies to one finished crawler (empty list: ok).
+
+    ``failed`` maps spider names to the error that kept them from starting.
+    """
+    stats = _stats(crawler)
     settings = settings or crawler.settings
+    name = getattr(crawler.spidercls, "name", None)
+    if (failed and name in failed) or stats.get("newscrawl/mongo/config_error") or "finish_reason" not in stats:
+        return [EXIT_CANNOT_START]
     codes = []
     if stats.get("finish_reason", "finished") not in OK_REASONS:
         codes.append(EXIT_SPIDER_ERROR)
     if not stats.get("newscrawl/pages", 0) and not stats.get("newscrawl/pages/discovery", 0):
         codes.append(EXIT_NO_PAGES)
-    if stats.get("newscrawl/mongo/spool_remaining", 0):
+    if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0):
         codes.append(EXIT_MONGO_SPOOLED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
     if min_items and stats.get("item_scraped_count", 0) < min_items:
@@ -56,14 +74,16 @@ def codes_for(crawler, settings=None) -> list[int]:
     return codes
 
 
-def exit_code_for(crawlers, settings=None) -> int:
-    codes = [c for cr in crawlers for c in codes_for(cr, settings)]
+def exit_code_for(crawlers, settings=None, failed: dict | None = None) -> int:
+    codes = [c for cr in crawlers for c in codes_for(cr, settings, failed)]
     return min(codes) if codes else EXIT_OK
 
 
-def summary_line(crawler) -> str:
-    s = crawler.stats.get_stats() if crawler.stats else {}
-    name = crawler.spider.name if crawler.spider else "?"
+def summary_line(crawler, failed: dict | None = None) -> str:
+    s = _stats(crawler)
+    name = getattr(crawler.spidercls, "name", "?")
+    if failed and name in failed:
+        return f"newscrawl: {name}: could not start: {failed[name]}"
     return (f"newscrawl: {name}: finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
             f"articles={s.get('newscrawl/articles', 0)} items={s.get('item_scraped_count', 0)} "
             f"dropped={s.get('item_dropped_count', 0)}")

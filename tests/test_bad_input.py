@@ -149,3 +149,33 @@ def test_oversized_page_is_cancelled_not_loaded(tmp_path):
     assert "larger than download max size" in proc.stderr
     assert proc.returncode == 3  # no page could be fetched: cron sees it
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("served_as,body_encoding,expected", [
+    ("iso-8859-1", "utf-8", "cp1252->utf-8"),  # UTF-8 labelled Latin-1 (read as windows-1252, WHATWG): «ÙˆØ²ÙŠØ±»
+    ("windows-1252", "utf-8", "cp1252->utf-8"),
+    ("utf-8", "cp1256", "utf_8->cp1256"),  # windows-1256 bytes labelled UTF-8: U+FFFD everywhere
+])
+def test_wrong_charset_header_is_repaired(served_as, body_encoding, expected):
+    utf8, oracle = page("youm7.com")
+    text = utf8.text.replace('content="charset=utf-8"', 'content="text/html"')  # the header alone decides
+    response = HtmlResponse(oracle["url"], body=text.encode(body_encoding),
+                            headers={"Content-Type": f"text/html; charset={served_as}"}, request=Request(oracle["url"]))
+    assert "وزير" not in response.text  # as declared, the page is garbled
+    spider, stats = crawl_spider(Youm7Spider)
+    items, _ = split_output(spider.parse(response))
+    (article,) = [i for i in items if isinstance(i, ArticleItem)]
+    assert article["title"] == oracle["title"]
+    assert [i["headline"] for i in items if not isinstance(i, ArticleItem)] == oracle["ticker_headlines"]
+    assert stats.get_value(f"newscrawl/encoding/repaired/{expected}") == 1
+
+
+def test_correct_pages_are_not_re_decoded():
+    from newscrawl.encoding import repair_encoding
+
+    for name in ("youm7.com", "jannah.tielabs.com", "eldigitaldealbacete.com", "lbcgroup.tv"):
+        response, _ = page(name)
+        assert repair_encoding(response) == (response, None)
+    legacy = HtmlResponse("https://news.example/ar/1.html", body=BR01_BODY,
+                          headers={"Content-Type": "text/html; charset=windows-1256"})
+    assert repair_encoding(legacy) == (legacy, None)

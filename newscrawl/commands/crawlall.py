@@ -2,7 +2,8 @@
 
 Options: ``--replay DIR`` (offline: serve the saved pages of ``DIR/index.json``
 and run only the spiders that have pages there), ``--sequential`` (one spider
-after the other; default: all at once), ``--lock FILE`` (refuse to start while
+after the other, each in a child process -- a fresh reactor and memory per spider;
+default: all at once in this process), ``--lock FILE`` (refuse to start while
 another run holds the lock), ``--min-items N``, ``-a NAME=VALUE`` (spider
 arguments, passed to every spider).  Exit status: see :mod:`newscrawl.runstatus`.
 """
@@ -51,7 +52,8 @@ class Command(ScrapyCommand):
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
                             help="spider argument, passed to every spider")
         parser.add_argument("--replay", metavar="DIR", help="offline: replay saved pages from DIR (index.json)")
-        parser.add_argument("--sequential", action="store_true", help="one spider after another")
+        parser.add_argument("--sequential", action="store_true",
+                            help="one spider after another, each in its own child process")
         parser.add_argument("--lock", metavar="FILE", help="lock file: exit 75 at once if another run holds it")
         parser.add_argument("--min-items", type=int, default=None, help="exit non-zero below this many items per spider")
 
@@ -62,6 +64,9 @@ class Command(ScrapyCommand):
         except ValueError:
             raise UsageError("Invalid -a value, use -a NAME=VALUE", print_help=False)
         if opts.replay:
+            if not (Path(opts.replay) / "index.json").is_file():
+                raise UsageError(f"--replay {opts.replay}: no index.json there (a snapshot folder is expected)",
+                                 print_help=False)
             self.settings.set("REPLAY_DIR", opts.replay, priority="cmdline")
         if opts.min_items is not None:
             self.settings.set("NEWSCRAWL_MIN_ITEMS", opts.min_items, priority="cmdline")
@@ -88,38 +93,61 @@ class Command(ScrapyCommand):
                 self.exitcode = runstatus.EXIT_LOCKED
                 return
         try:
-            crawlers = self._run(names, opts)
+            if opts.sequential:
+                self.exitcode = self._run_sequential(names, opts, self._child_args(opts))
+            else:
+                crawlers = self._run(names, opts)
+                self.exitcode = runstatus.exit_code_for(crawlers, self.settings, failed=self.failed)
+                for c in crawlers:
+                    sys.stderr.write(runstatus.summary_line(c, self.failed) + "\n")
         finally:
             if lock:
                 lock.release()
-        self.exitcode = runstatus.exit_code_for(crawlers, self.settings)
-        for c in crawlers:
-            sys.stderr.write(runstatus.summary_line(c) + "\n")
         if self.exitcode:
             sys.stderr.write(f"newscrawl: exit status {self.exitcode} ({runstatus.EXIT_MEANING[self.exitcode]})\n")
 
+    @staticmethod
+    def _child_args(opts) -> list[str]:
+        """The options a per-spider child gets (everything but the spider names, --sequential and --lock)."""
+        args = []
+        for k, v in opts.spargs.items():
+            args += ["-a", f"{k}={v}"]
+        if opts.replay:
+            args += ["--replay", opts.replay]
+        if opts.min_items is not None:
+            args += ["--min-items", str(opts.min_items)]
+        for item in getattr(opts, "set", None) or []:
+            args += ["-s", item]
+        if getattr(opts, "loglevel", None):
+            args += ["-L", opts.loglevel]
+        if getattr(opts, "logfile", None):
+            args += ["--logfile", opts.logfile]
+        return args
+
     def _run(self, names, opts):
+        """Run the crawlers at once in this process; a crawler that cannot start is recorded."""
         process = self.crawler_process
         crawlers = [process.create_crawler(n) for n in names]
-        if opts.sequential:
-            from twisted.internet import defer
-
-            @defer.inlineCallbacks
-            def chain():
-                try:
-                    for c in crawlers:
-                        yield process.crawl(c, **opts.spargs)
-                finally:
-                    process.stop()
-                    from twisted.internet import reactor
-
-                    if reactor.running:
-                        reactor.callLater(0, reactor.stop)
-
-            chain()
-            process.start(stop_after_crawl=False)
-        else:
-            for c in crawlers:
-                process.crawl(c, **opts.spargs)
-            process.start()
+        self.failed: dict[str, str] = {}
+        for c in crawlers:
+            task = process.crawl(c, **opts.spargs)
+            task.add_done_callback(lambda t, c=c: self._crawl_done(t, c))
+        process.start()
         return crawlers
+
+    def _crawl_done(self, task, crawler) -> None:
+        exc = None if task.cancelled() else task.exception()
+        if exc is not None:
+            name = getattr(crawler.spidercls, "name", "?")
+            self.failed[name] = f"{type(exc).__name__}: {exc}"
+
+    def _run_sequential(self, names, opts, argv_rest) -> int:
+        """One child process per spider, one after another (fresh reactor and memory each)."""
+        import subprocess
+
+        codes = []
+        for name in names:
+            cmd = [sys.executable, "-m", "scrapy", "crawlall", name, *argv_rest]
+            codes.append(subprocess.run(cmd).returncode)
+        failures = [c for c in codes if c]
+        return min(failures) if failures else runstatus.EXIT_OK

@@ -5,8 +5,10 @@ spider produces for that one page after the Arabic normalization pipeline --
 the tool for developing a site parser against a saved page:
 
 * ``FILE``: a saved page.  Its URL is ``--url``, else the URL recorded for that
-  file in ``data/snapshot/index.json`` / a sibling ``.expected.json`` oracle, else
-  ``file://``.  No network, no reactor.
+  file in a sibling ``.expected.json`` oracle / ``data/snapshot/index.json``, else
+  ``https://<folder name>/<file name>`` when the folder is named after a host
+  (``tests/fixtures/pages/<host>/``); otherwise ``--url`` is required.  No network,
+  no reactor.
 * ``URL``: fetched through a one-page crawl (links not followed); with
   ``REPLAY_DIR`` set it comes from the snapshot instead of the network.
 
@@ -29,7 +31,9 @@ from newscrawl.exporters import dumps
 
 
 def url_for_file(path: Path) -> str | None:
-    """The real URL of a saved page: its ``.expected.json`` oracle, or the snapshot index."""
+    """The real URL of a saved page: its ``.expected.json`` oracle, the snapshot index, or --
+    for a new page saved as ``tests/fixtures/pages/<host>/<slug>.html`` -- ``https://<host>/<slug>``
+    (enough to pick the spider; give ``--url`` for the exact address)."""
     oracle = path.with_name(path.name.removesuffix(".html") + ".expected.json")
     if oracle.exists():
         return json.loads(oracle.read_text(encoding="utf-8")).get("url")
@@ -38,6 +42,9 @@ def url_for_file(path: Path) -> str | None:
             for entry in json.loads(index.read_text(encoding="utf-8")):
                 if (index.parent / entry["file"]).resolve() == path.resolve():
                     return entry["url"]
+    host = path.resolve().parent.name
+    if "." in host and " " not in host:
+        return f"https://{host}/{path.name.removesuffix('.html')}"
     return None
 
 
@@ -76,11 +83,19 @@ class Command(ScrapyCommand):
             raise UsageError()
         target = args[0]
         path = Path(target)
+        loader = self.crawler_process.spider_loader
+        if opts.spider and opts.spider not in loader.list():
+            raise UsageError(f"no spider named {opts.spider!r}; see 'scrapy list'", print_help=False)
         if path.exists():
-            url = opts.url or url_for_file(path) or path.resolve().as_uri()
+            url = opts.url or url_for_file(path)
+            if not url:
+                raise UsageError(f"{target}: which URL is this page? give --url (not found in an oracle, "
+                                 "data/snapshot/index.json, or a <host>/ folder name)", print_help=False)
             items = self.extract_file(path, url, opts.spider)
-        else:
+        elif urlsplit(target).scheme in ("http", "https") and urlsplit(target).hostname:
             items = self.extract_url(target, opts.spider)
+        else:
+            raise UsageError(f"{target}: no such file, and not an http(s) URL", print_help=False)
         for item in items:
             sys.stdout.write(dumps(dict(item)) + "\n")
         self.exitcode = 0 if items else 1
@@ -111,11 +126,18 @@ class Command(ScrapyCommand):
         settings_override = {
             "ITEM_PIPELINES": {"newscrawl.pipelines.normalize.ArabicNormalizationPipeline": 100},
             "FEEDS": {},
+            "NEWSCRAWL_INCREMENTAL": False,  # one page on request: fetch it even if stored
+            "MONGO_ENABLED": False,
         }
         crawler = self.crawler_process.create_crawler(name)
         crawler.settings.frozen = False
         crawler.settings.setdict(settings_override, priority="cmdline")
-        crawler.signals.connect(lambda item, **kw: collected.append(item), signal=signals.item_scraped)
+
+        def collect(item, **kw):
+            collected.append(item)
+
+        # signal receivers are held weakly by default: keep a strong reference
+        crawler.signals.connect(collect, signal=signals.item_scraped, weak=False)
         self.crawler_process.crawl(crawler, start_url=url, max_listing_pages=0, max_articles=0, follow="0")
         self.crawler_process.start()
         return collected

@@ -116,7 +116,10 @@ class ArticlePage:
 
     def canonical_url(self) -> str:
         cands = [c for c in (self.meta.canonical, self.meta.og_url) if c]
-        return canonicalize(pick_canonical(self.response.url, cands), encoding=getattr(self.response, "encoding", "utf-8"))
+        try:
+            return canonicalize(pick_canonical(self.response.url, cands), encoding=getattr(self.response, "encoding", "utf-8"))
+        except ValueError:  # not an http(s) URL (a local file): keep it as it is
+            return self.response.url
 
     def title(self) -> str | None:
         t = first_text(self.sel, self.TITLE_CSS) if self.TITLE_CSS else None

@@ -10,6 +10,7 @@ page objects; this class does the rest:
 * every HTML page: ticker headlines (once per crawl per headline), then either an
   article (the first page object whose ``is_article()`` is true) or a listing
   whose article / category / pagination links are followed within limits;
+* a page whose declared charset is wrong is re-decoded (:mod:`newscrawl.encoding`);
 * bad input never crashes the crawl: non-HTML and empty bodies, pages that fail
   extraction, unparseable dates are dropped or kept with a counted reason in the
   stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``).
@@ -27,9 +28,23 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import TextResponse
 
+from newscrawl.encoding import repair_encoding
 from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
 
 logger = logging.getLogger(__name__)
+
+
+def _int_arg(name: str, value) -> int | None:
+    """A spider argument that must be a non-negative integer (``-a max_articles=50``); ``ValueError`` otherwise."""
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"spider argument {name}={value!r} is not an integer") from None
+    if number < 0:
+        raise ValueError(f"spider argument {name}={value!r} must be >= 0")
+    return number
 
 
 class NewsSpider(scrapy.Spider):
@@ -64,8 +79,11 @@ class NewsSpider(scrapy.Spider):
             self.start_urls = [u.strip() for u in start_url.split(",") if u.strip()]
             extra = {urlsplit(u).hostname for u in self.start_urls}
             self.allowed_domains = sorted(set(getattr(self, "allowed_domains", []) or []) | {h for h in extra if h})
-        self._max_articles_arg = max_articles
-        self._max_listing_arg = max_listing_pages
+        self._max_articles_arg = _int_arg("max_articles", max_articles)
+        self._max_listing_arg = _int_arg("max_listing_pages", max_listing_pages)
+        for url in self.start_urls if start_url else ():
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"start_url {url!r} is not an absolute http(s) URL")
         self.run_started = datetime.now(timezone.utc)
         self._tickers_seen: set[str] = set()
         self._articles_requested = 0
@@ -135,6 +153,10 @@ class NewsSpider(scrapy.Spider):
             self._inc("newscrawl/dropped/empty_page")
             logger.warning("empty page, skipped: %s", response.url)
             return
+        response, repaired = repair_encoding(response)
+        if repaired:
+            self._inc(f"newscrawl/encoding/repaired/{repaired}")
+            logger.warning("wrong charset declared, page re-decoded (%s): %s", repaired, response.url)
         now = datetime.now(timezone.utc)
         yield from self.parse_ticker(response, now)
         page = self.article_page(response, now)
