@@ -32,6 +32,8 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote-control HTTP server (code execution behind a token) is not needed by cron runs
+EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None}
 
 # --- offline replay of saved pages (newscrawl.middlewares.ReplayMiddleware) --
 # A directory with index.json mapping real URLs to saved files; when set, no
@@ -52,6 +54,7 @@ NEWSCRAWL_MIN_ITEMS = 0  # crawlall exits 5 when a spider yields fewer items
 # --- crawl shape -------------------------------------------------------------
 NEWSCRAWL_MAX_LISTING_PAGES = 5  # category / archive pages followed per category
 NEWSCRAWL_MAX_ARTICLES = 0  # 0 = no limit; articles fetched per crawl
+NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000  # links followed from one listing page (the rest are counted)
 DEPTH_LIMIT = 3
 
 # --- pipelines: normalize -> dedupe -> store ----------------------------------

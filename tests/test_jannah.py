@@ -113,3 +113,18 @@ def test_clean_byline(raw, expected):
     from newscrawl.extractors.base import clean_byline
 
     assert clean_byline(raw) == expected
+
+
+def test_links_per_page_are_capped_and_the_rest_counted():
+    from scrapy.utils.test import get_crawler
+
+    response, _ = page("jannah.tielabs.com")
+    crawler = get_crawler(JannahDemoSpider, {"NEWSCRAWL_MAX_LINKS_PER_PAGE": 5})
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    spider = JannahDemoSpider.from_crawler(crawler)
+    _, requests = split_output(spider.parse(response))
+    _, all_requests = split_output(JannahDemoSpider().parse(response))  # default cap (1000): every link
+    assert len(requests) == 5 and len(all_requests) > 40
+    assert [r.url for r in requests] == [r.url for r in all_requests[:5]]
+    assert crawler.stats.get_value("newscrawl/links/over_page_limit") == len(all_requests) - 5

@@ -140,3 +140,42 @@ def test_run_all_twice_in_one_process(tmp_path):
     assert first == second == 0
     runs = feed_items(tmp_path)
     assert len(runs) == 2 and all(len([i for i in r if "headline" in i]) == 7 for r in runs)
+
+
+def _crawlall(tmp, *args, env=None):
+    cmd = [sys.executable, "-m", "scrapy", "crawlall", *args,
+           *sum((["-s", f"{k}={v}"] for k, v in settings_for(tmp, LOG_LEVEL="INFO").items()), [])]
+    return subprocess.run(cmd, cwd=ROOT, env={**os.environ, "MONGO_ENABLED": "0", **(env or {})},
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_sequential_runs_spiders_one_after_another_and_exits(tmp_path):
+    proc = _crawlall(tmp_path, "youm7", "albayan", "--replay", "data/snapshot", "--sequential")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    events = [line.split("INFO: ")[-1] for line in proc.stderr.splitlines()
+              if "Spider opened" in line or "Spider closed" in line]
+    assert events == ["Spider opened", "Spider closed (finished)"] * 2
+    assert len(list((tmp_path / "feeds").glob("*/*.jsonl"))) == 2
+
+
+def test_bad_spider_argument_is_exit_6_with_a_reason(tmp_path):
+    proc = _crawlall(tmp_path, "youm7", "--replay", "data/snapshot", "-a", "max_articles=abc")
+    assert proc.returncode == runstatus.EXIT_CANNOT_START == 6
+    assert "could not start: ValueError: spider argument max_articles='abc' is not an integer" in proc.stderr
+
+
+def test_extract_prints_the_items_of_a_url_and_of_a_new_saved_page(tmp_path):
+    host_dir = tmp_path / "www.youm7.com"
+    host_dir.mkdir()
+    (host_dir / "new-page.html").write_bytes(
+        (ROOT / "tests/fixtures/pages/youm7.com/irrigation-minister-groundwater-study-2020-08-24.html").read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "extract", str(host_dir / "new-page.html")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    items = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 0 and len(items) == 11 and items[-1]["site"] == "youm7"  # 10 ticker + 1 article
+    with LoopbackSite() as site:
+        proc = subprocess.run([sys.executable, "-m", "scrapy", "extract", site.base + "/rtl/", "--spider", "jannah_demo"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+    headlines = [json.loads(line)["headline"] for line in proc.stdout.splitlines()]
+    assert proc.returncode == 0 and len(headlines) == 7
+    assert site.fetched("/rtl/") == ["/rtl/"]  # one page, links not followed

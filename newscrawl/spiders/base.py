@@ -217,6 +217,16 @@ class NewsSpider(scrapy.Spider):
 
     def follow_links(self, response):
         depth = response.meta.get("listing_page", 0)
+        budget = self._setting_int("NEWSCRAWL_MAX_LINKS_PER_PAGE", 1000) or None
+        for request in self._links(response, depth):
+            if budget is not None:
+                if budget == 0:
+                    self._inc("newscrawl/links/over_page_limit")
+                    continue
+                budget -= 1
+            yield request
+
+    def _links(self, response, depth: int):
         # response.follow() encodes the path as UTF-8 and the query in the page's charset,
         # as browsers do (WHATWG URL; case BR-02: windows-1256 pages)
         for href in response.css(f"{self.article_link_css}::attr(href)").getall() if self.article_link_css else []:
