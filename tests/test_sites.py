@@ -286,3 +286,21 @@ def test_youm7_modified_reads_the_cms_clock_as_cairo_time():
     (article,) = [i for i in Youm7Spider().parse(response) if getattr(i, "get", None) and i.get("title")]
     assert article["modified"] == datetime(2020, 8, 24, 7, 23, 13, tzinfo=timezone.utc)
     assert article["modified"] >= article["published"]
+
+
+def test_generic_spider_says_when_a_given_url_is_not_an_article():
+    """A home page given to `scrapy crawl generic -a url=...` is dropped with a counted reason, not silently."""
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.items import ArticleItem
+    from newscrawl.spiders.generic import GenericSpider
+    from tests.helpers import page
+
+    response, _ = page("jannah.tielabs.com")
+    crawler = get_crawler(GenericSpider)
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    spider = GenericSpider.from_crawler(crawler, url=response.url)
+    assert [i for i in spider.parse(response) if isinstance(i, ArticleItem)] == []
+    assert crawler.stats.get_value("newscrawl/dropped/not_an_article") == 1
+

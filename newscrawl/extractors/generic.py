@@ -26,12 +26,18 @@ Items are flagged ``extraction="generic"``.
 
 from __future__ import annotations
 
+import logging
+
 import re
 from datetime import datetime, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import trafilatura
+
+# trafilatura logs unparseable input ("empty HTML tree") at ERROR; for us that is a
+# counted drop (no_body / not_an_article), not an error of the crawl
+logging.getLogger("trafilatura.core").setLevel(logging.CRITICAL)
 
 from newscrawl.dates import parse_date, parse_machine_date
 from newscrawl.extractors.base import ArticlePage, _as_list, clean_byline

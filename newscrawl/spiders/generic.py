@@ -4,10 +4,13 @@ No site parser: metadata (JSON-LD, OpenGraph, ``<time>``) plus trafilatura for
 the body.  Links are not followed.
 """
 
+import logging
 from urllib.parse import urlsplit
 
 from newscrawl.extractors.generic import GenericArticlePage
 from newscrawl.spiders.base import NewsSpider
+
+logger = logging.getLogger(__name__)
 
 
 class GenericSpider(NewsSpider):
@@ -20,6 +23,20 @@ class GenericSpider(NewsSpider):
         if tz:
             self.timezone = tz
         self.allowed_domains = sorted({urlsplit(u).hostname for u in self.start_urls if urlsplit(u).hostname})
+
+    def article_page(self, response, now):
+        """The URLs were given as articles: read one even without article markup if it has
+        main text; otherwise say so (``newscrawl/dropped/not_an_article``) instead of staying silent."""
+        page = super().article_page(response, now)
+        if page is not None:
+            return page
+        page = GenericArticlePage(response, site=self.name, tz=self.timezone, language=self.language, now=now)
+        og_type = (page.meta.meta("og:type") or "").lower()
+        if og_type not in ("website", "profile", "video.other") and response.css("h1") and page.body():
+            return page
+        self._inc("newscrawl/dropped/not_an_article")
+        logger.warning("not an article (no main text found): %s", response.url)
+        return None
 
     def follow_links(self, response):
         return iter(())
