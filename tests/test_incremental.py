@@ -81,3 +81,13 @@ def test_state_file_when_mongodb_is_off_records_scraped_and_same_site_copies(tmp
     with pytest.raises(IgnoreRequest):
         mw2.process_request(request(COPY), spider)
     assert mw2.process_request(request(STORY + "z/"), spider) is None
+
+
+def test_database_named_in_the_uri_is_read_when_mongo_database_is_unset(tmp_path):
+    client = mongomock_ng.MongoClient(tz_aware=True)
+    client["newsdb"]["articles"].insert_one({"site": "jannah_demo", "canonical_url": STORY, "url": STORY,
+                                             "crawled_at": NOW})
+    mw, spider = middleware(tmp_path, client, MONGO_URI="mongodb://db.example/newsdb", MONGO_DATABASE=None)
+    assert mw.source == "mongodb"
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(request(STORY), spider)

@@ -424,6 +424,48 @@ def test_w0_is_refused():
         config.make_client()
 
 
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        ({"MONGO_URI": "mongodb://db.example/newsdb"}, "newsdb"),  # MONGO_DATABASE unset
+        ({"MONGO_URI": "mongodb://db.example/newsdb", "MONGO_DATABASE": None}, "newsdb"),
+        ({"MONGO_URI": "mongodb://u:p%40ss@db.example:27017/newsdb?authSource=admin", "MONGO_DATABASE": ""}, "newsdb"),
+        ({"MONGO_URI": "mongodb+srv://u:pw@cluster0.example.invalid/srvdb?retryWrites=true&srvMaxHosts=2",
+          "MONGO_DATABASE": None}, "srvdb"),  # no DNS lookup, srv-only options accepted
+        ({"MONGO_URI": "mongodb://db.example/newsdb", "MONGO_DATABASE": "explicit"}, "explicit"),
+        ({"MONGO_URI": "mongodb://db.example/", "MONGO_DATABASE": None}, "newscrawl"),
+        ({"MONGO_URI": "mongodb://db.example", "MONGO_DATABASE": None}, "newscrawl"),
+        ({"MONGO_DATABASE": None}, "newscrawl"),
+        ({"MONGO_URI": "mongodb://u:pw@db.example:99999/newsdb", "MONGO_DATABASE": None}, "newscrawl"),  # reported later
+        ({"MONGO_URI": "http://db.example/newsdb", "MONGO_DATABASE": None}, "newscrawl"),
+    ],
+)
+def test_database_from_the_uri_when_mongo_database_is_unset(settings, expected):
+    started = time.monotonic()
+    assert MongoConfig.from_settings(Settings(settings)).database == expected
+    assert time.monotonic() - started < 0.5
+
+
+def test_pipeline_writes_to_the_database_named_in_the_uri(tmp_path, client, caplog):
+    uri = "mongodb://crawler:s3cret@db.example:27017/newsdb?authSource=admin"
+    pipeline = pipeline_for(tmp_path, client, MONGO_URI=uri, MONGO_DATABASE=None)
+
+    async def crawl(p):
+        await p.open_spider()
+        await feed(p, [article(1)])
+        await p.close_spider()
+
+    asyncio.run(crawl(pipeline))
+    assert client["newsdb"]["articles"].count_documents({}) == 1
+    assert "newscrawl" not in client.list_database_names() and DB not in client.list_database_names()
+    # an explicit MONGO_DATABASE still wins, with a warning naming both
+    explicit = pipeline_for(tmp_path, client, MONGO_URI=uri, MONGO_DATABASE="other")
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(crawl(explicit))
+    assert client["other"]["articles"].count_documents({}) == 1
+    assert "'newsdb'" in caplog.text and "'other'" in caplog.text and "s3cret" not in caplog.text
+
+
 def test_mask_and_redact():
     assert mask_uri(SECRET_URI) == "mongodb://crawler:***@db.example:27017/?authSource=admin"
     assert mask_uri("mongodb://h:1/") == "mongodb://h:1/"

@@ -110,6 +110,9 @@ class MongoPipeline:
             )
         else:
             logger.info("MongoDB %s ready (database %r)", self.config.masked_uri, self.config.database)
+        if self.config.uri_database and self.config.uri_database != self.config.database:
+            logger.warning("MONGO_URI names the database %r but MONGO_DATABASE=%r is used; unset MONGO_DATABASE "
+                           "(None) to use the URI's", self.config.uri_database, self.config.database)
         if report.pending_batches:
             logger.info("Spool %s holds %d batches (%d items) from earlier runs%s", self.spool.directory,
                         report.pending_batches, report.pending_items,

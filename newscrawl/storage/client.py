@@ -60,6 +60,30 @@ def redact(text: str, uri: str | None) -> str:
     return text
 
 
+DEFAULT_DATABASE = "newscrawl"
+
+
+def database_from_uri(uri: str | None) -> str | None:
+    """The database named in ``uri``'s path (``mongodb://host/newsdb`` -> ``"newsdb"``),
+    or ``None`` when it names none or does not parse.
+
+    Uses :func:`pymongo.uri_parser.parse_uri` on the URI without its options, so it
+    does no network I/O (a ``mongodb+srv://`` URI is parsed without its DNS lookup)
+    and never raises: a malformed URI is reported when the client is built.
+    """
+    if not uri or not isinstance(uri, str):
+        return None
+    from pymongo.uri_parser import parse_uri
+
+    base = uri.partition("?")[0]
+    if base.lower().startswith("mongodb+srv://"):
+        base = "mongodb://" + base[len("mongodb+srv://"):]
+    try:
+        return parse_uri(base)["database"] or None
+    except Exception:  # noqa: BLE001 - InvalidURI, ConfigurationError, ValueError (port)...
+        return None
+
+
 class MongoConfigError(RuntimeError):
     """MongoDB is misconfigured (bad URI, ``w=0``, failed authentication, missing
     rights).  Raised at spider open: the crawl does not start.  The message
@@ -77,22 +101,32 @@ class MongoConfig:
     server_selection_timeout_ms: int
     connect_timeout_ms: int = 10000
     socket_timeout_ms: int = 60000
+    uri_database: str | None = None
 
     @classmethod
     def from_settings(cls, settings) -> "MongoConfig":
+        """Read the ``MONGO_*`` settings.
+
+        The database is ``MONGO_DATABASE`` when it is set (not ``None``/empty), else
+        the one named in ``MONGO_URI`` (``mongodb://host/newsdb``), else
+        ``"newscrawl"``.  ``uri_database`` keeps the URI's own, for messages.
+        """
         wc = settings.get("MONGO_WRITE_CONCERN", "majority")
         if isinstance(wc, str) and wc.isdigit():
             wc = int(wc)
+        uri = settings.get("MONGO_URI", "mongodb://localhost:27017")
+        uri_database = database_from_uri(uri)
         return cls(
             enabled=settings.getbool("MONGO_ENABLED", True),
-            uri=settings.get("MONGO_URI", "mongodb://localhost:27017"),
-            database=settings.get("MONGO_DATABASE", "newscrawl"),
+            uri=uri,
+            database=settings.get("MONGO_DATABASE") or uri_database or DEFAULT_DATABASE,
             articles=settings.get("MONGO_ARTICLES_COLLECTION", "articles"),
             tickers=settings.get("MONGO_TICKERS_COLLECTION", "tickers"),
             write_concern=wc,
             server_selection_timeout_ms=settings.getint("MONGO_SERVER_SELECTION_TIMEOUT_MS", 3000),
             connect_timeout_ms=settings.getint("MONGO_CONNECT_TIMEOUT_MS", 10000),
             socket_timeout_ms=settings.getint("MONGO_SOCKET_TIMEOUT_MS", 60000),
+            uri_database=uri_database,
         )
 
     @property
