@@ -32,12 +32,20 @@ Stats (``newscrawl/mongo/...``): ``written``, ``updated``, ``unchanged``,
 ``retries``, ``spooled``, ``spooled_batches``, ``replayed``,
 ``replayed_batches``, ``dropped/<reason>``, ``republished_linked``,
 ``republished_missing``, ``unavailable_at_open``, ``errors/<Exception>``,
-``spool_remaining`` (items left in the spool at close).
+``spool_remaining`` (items left in the spool at close, sent by the next run or
+``scrapy mongo-replay``), ``lost`` (set at close: items that are neither
+acknowledged by MongoDB nor kept in the spool -- their writes could not be
+appended to the spool, e.g. disk full (also counted as
+``dropped/spool_error``), or their spool file vanished before it was sent; the
+feed still has them).  Items refused for good (``dropped/<reason>`` other than
+``spool_error``: naive datetime, too large, a write error) are not ``lost``:
+they could never be stored as they are, and are kept in ``rejected/``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from typing import Any
 
@@ -82,6 +90,8 @@ class MongoPipeline:
         self._tail: Deferred = succeed(None)
         self._queued = 0
         self._waiters: list[Deferred] = []
+        self._lost = 0  # items whose writes are neither acknowledged nor spooled
+        self._lost_lock = threading.Lock()  # _lost is also counted by writer jobs (worker threads)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -155,6 +165,12 @@ class MongoPipeline:
         if left:
             logger.warning("%d items in %d batches remain in the spool %s: they are sent at the next run, or run "
                            "`scrapy mongo-replay`", left, summary.batches - summary.locked, self.spool.directory)
+        with self._lost_lock:
+            lost = self._lost
+        self.stats.set_value(STATS_PREFIX + "lost", lost)
+        if lost:
+            logger.error("%d items were NOT stored in MongoDB and are not in the spool %s (spool write failed, "
+                         "see dropped/spool_error): only the feed has them", lost, self.spool.directory)
         stats = self.stats.get_stats()
         logger.info("MongoDB %s: %s", self.config.masked_uri, ", ".join(
             f"{k[len(STATS_PREFIX):]}={v}" for k, v in sorted(stats.items()) if k.startswith(STATS_PREFIX)))
@@ -169,7 +185,10 @@ class MongoPipeline:
             logger.error("Item not stored in MongoDB (%s): %s", exc.reason, exc.detail)
             if self.spool is not None:
                 document = exc.document if exc.document is not None else ItemAdapter(item).asdict()
-                self.spool.reject([{"reason": exc.reason, "error": exc.detail, "document": _jsonable(document)}])
+                try:
+                    self.spool.reject([{"reason": exc.reason, "error": exc.detail, "document": _jsonable(document)}])
+                except OSError as err:  # disk full...: the feed still gets the item
+                    logger.error("Cannot keep the refused item in %s/rejected: %s", self.spool.directory, err)
             return item
         if not ops:
             return item
@@ -177,7 +196,13 @@ class MongoPipeline:
             self._segment.append(ops)
         except OSError as exc:  # disk full, spool dir removed...: the feed still gets the item
             self._inc("dropped/spool_error")
-            logger.error("Item not stored in MongoDB: cannot append to the spool %s: %s", self.spool.directory, exc)
+            with self._lost_lock:
+                self._lost += 1
+                first = self._lost == 1
+            # the first failure is logged, the others counted (a full disk fails every item)
+            (logger.error if first else logger.debug)(
+                "Item not stored in MongoDB: cannot append to the spool %s: %s%s", self.spool.directory, exc,
+                "; further spool failures are counted (newscrawl/mongo/lost), not logged" if first else "")
             return item
         if len(self._segment) >= self.settings.batch_size:
             self._cut()
@@ -201,7 +226,22 @@ class MongoPipeline:
         if segment is None or not len(segment):
             return
         self._segment = self.spool.new_segment()
-        self._enqueue(self.writer.flush, segment)
+        self._enqueue(self._flush, segment)
+
+    def _flush(self, segment) -> Counter:
+        """Worker thread: ``writer.flush(segment)``.  A failure with the segment's
+        file still on disk is a job failure (the batch stays spooled); with the
+        file gone (spool directory removed...), its items are lost."""
+        try:
+            return self.writer.flush(segment)
+        except Exception as exc:
+            if segment.on_disk():
+                raise
+            with self._lost_lock:
+                self._lost += segment.items
+            logger.error("MongoDB writer: batch %s (%d items) is lost: its spool file %s is gone (%s)",
+                         segment.id, segment.items, segment.path, redact(str(exc), self.config.uri))
+            return Counter({f"errors/{type(exc).__name__}": 1})
 
     def _enqueue(self, func, *args) -> None:
         """Run ``func(*args)`` in a worker thread after every job queued before it."""

@@ -140,6 +140,25 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _write_all(fh, data: bytes) -> None:
+    """Write all of ``data`` to the unbuffered file ``fh`` (short writes are
+    continued); raises the ``OSError`` (``ENOSPC``, ``EIO``...) of a failed write,
+    possibly after part of ``data`` was written."""
+    view = memoryview(data)
+    while view:
+        n = fh.write(view)
+        if n is None:  # pragma: no cover - non-blocking files only
+            continue
+        view = view[n:]
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _try_lock(fh) -> bool:
     if fcntl is None:  # pragma: no cover
         return True
@@ -195,13 +214,17 @@ class Batch:
                 self.ack()
                 return
             tmp = self.path.with_name(self.path.name[: -len(SEALED_SUFFIX)] + TMP_SUFFIX)
-            with open(tmp, "wb") as out:
-                out.write(self.spool._header(self.id))
-                out.write(b"".join(dumps(op.to_json()).encode("utf-8") + b"\n" for op in remaining))
-                out.flush()
-                if self.spool.fsync:
-                    os.fsync(out.fileno())
-            os.replace(tmp, self.path)
+            try:
+                with open(tmp, "wb") as out:
+                    out.write(self.spool._header(self.id))
+                    out.write(b"".join(dumps(op.to_json()).encode("utf-8") + b"\n" for op in remaining))
+                    out.flush()
+                    if self.spool.fsync:
+                        os.fsync(out.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:  # e.g. disk full: the batch file keeps every op (resent: idempotent)
+                _unlink_quietly(tmp)
+                raise
             if self.spool.fsync:
                 _fsync_dir(self.spool.directory)
             self.ops = list(remaining)
@@ -228,25 +251,64 @@ class Segment:
         self.spool = spool
         self.id = spool._next_id()
         self.path = spool.directory / f"{PREFIX}{self.id}{OPEN_SUFFIX}"
+        self.sealed_path = spool.directory / f"{PREFIX}{self.id}{SEALED_SUFFIX}"
         self.ops: list[Op] = []
         self.items = 0
         self._fh = None
+        self._size = 0  # bytes of whole lines in the file
 
     def __len__(self) -> int:
         return self.items
 
     def append(self, ops: list[Op]) -> None:
-        """Append one item's ops and flush them to the OS (no ``fsync``)."""
+        """Append one item's ops and hand them to the OS (unbuffered; no ``fsync``).
+
+        All or nothing: when the write fails (``OSError``: disk full, read-only or
+        removed directory...), the file is cut back to its previous length -- or
+        removed when this item was to be its first -- and the error is raised.
+        The item is then not in the spool; the segment stays usable.
+        """
         if not ops:
             return
+        data = b"".join(dumps(op.to_json()).encode("utf-8") + b"\n" for op in ops)
         if self._fh is None:
-            self._fh = open(self.path, "xb")
-            _try_lock(self._fh)
-            self._fh.write(self.spool._header(self.id))
-        self._fh.write(b"".join(dumps(op.to_json()).encode("utf-8") + b"\n" for op in ops))
-        self._fh.flush()
+            fh = open(self.path, "xb", buffering=0)
+            try:
+                _try_lock(fh)
+                data = self.spool._header(self.id) + data
+                _write_all(fh, data)
+            except BaseException:
+                _unlink_quietly(self.path)  # no empty or torn segment left behind
+                fh.close()
+                raise
+            self._fh = fh
+        else:
+            try:
+                _write_all(self._fh, data)
+            except BaseException:
+                self._rollback()
+                raise
+        self._size += len(data)
         self.ops.extend(ops)
         self.items += count_items(ops)
+
+    def _rollback(self) -> None:
+        """Drop a partly written line (a failed append) from the end of the file."""
+        try:
+            os.ftruncate(self._fh.fileno(), self._size)
+            self._fh.seek(self._size)
+        except OSError as exc:  # pragma: no cover - truncating rarely fails; replay then rejects the torn line
+            logger.warning("Spool segment %s: cannot cut a failed append (%s); the torn line will be rejected "
+                           "at replay", self.path.name, exc)
+            try:
+                self._fh.seek(0, os.SEEK_END)
+                _write_all(self._fh, b"\n")
+            except OSError:
+                pass
+
+    def on_disk(self) -> bool:
+        """True when the segment's file (open or sealed) exists."""
+        return self.path.exists() or self.sealed_path.exists()
 
     def seal(self) -> Batch | None:
         """Make the segment durable (``fsync`` file, rename to ``.jsonl``, ``fsync``
@@ -257,7 +319,7 @@ class Segment:
         fh.flush()
         if self.spool.fsync:
             os.fsync(fh.fileno())
-        sealed = self.spool.directory / f"{PREFIX}{self.id}{SEALED_SUFFIX}"
+        sealed = self.sealed_path
         os.replace(self.path, sealed)
         if self.spool.fsync:
             _fsync_dir(self.spool.directory)
@@ -327,10 +389,15 @@ class Spool:
 
     # -- reading -----------------------------------------------------------------
     def pending_paths(self) -> list[Path]:
-        """Sealed batches and orphaned segments, oldest first (locked ones included)."""
+        """Sealed batches and orphaned segments, oldest first (locked ones included);
+        none when the directory was removed meanwhile."""
+        try:
+            entries = list(self.directory.iterdir())
+        except FileNotFoundError:
+            return []
         paths = [
             p
-            for p in self.directory.iterdir()
+            for p in entries
             if p.name.startswith(PREFIX) and (p.name.endswith(SEALED_SUFFIX) or p.name.endswith(OPEN_SUFFIX))
         ]
         return sorted(paths, key=lambda p: p.name)

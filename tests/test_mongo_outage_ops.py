@@ -1,0 +1,215 @@
+"""Operations when MongoDB or the spool fail: what the run status can see.
+
+* a spool that cannot be written (disk full) while MongoDB is down: the items
+  are counted as ``newscrawl/mongo/lost``, no empty or torn segment is left;
+* ``scrapy mongo-replay`` exit codes (nothing to send, missing directory);
+* one shared, cached availability probe per crawler: MongoDB down at start
+  costs one server-selection timeout, reported as a WARNING per component;
+* a configuration error is ONE error (the storage pipeline's), with the stat
+  ``newscrawl/mongo/config_error``.
+
+MongoDB is a double here (mongomock-ng, or :class:`DownClient` for a server
+that does not answer); the spool is real, on ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import itertools
+import logging
+import resource
+import shutil
+import signal
+import threading
+import time
+from collections import Counter
+
+import mongomock_ng
+import pytest
+from pymongo.errors import ServerSelectionTimeoutError
+
+from newscrawl.storage import spool as spool_mod
+from newscrawl.storage.spool import Spool, dumps
+from newscrawl.storage.writer import ops_for_item
+from tests.test_mongo_pipeline import DB, T0, article, feed, pipeline_for, ticker
+
+
+class DownClient:
+    """A client of a server that does not answer: every network call raises
+    ``ServerSelectionTimeoutError`` after ``delay`` seconds; ``calls`` counts them."""
+
+    name = "articles"
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.calls: Counter = Counter()
+        self._lock = threading.Lock()
+        self.admin = self
+
+    def __getitem__(self, name):
+        return self
+
+    def _down(self, what):
+        with self._lock:
+            self.calls[what] += 1
+        time.sleep(self.delay)
+        raise ServerSelectionTimeoutError("db.example:27017: [Errno 111] Connection refused, Timeout: 0.2s")
+
+    def command(self, *a, **k):
+        self._down("command")
+
+    def find(self, *a, **k):
+        self._down("find")
+
+    def bulk_write(self, *a, **k):
+        self._down("bulk_write")
+
+    def create_indexes(self, *a, **k):
+        self._down("create_indexes")
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def client():
+    return mongomock_ng.MongoClient(tz_aware=True)
+
+
+def crawl(pipeline, items):
+    async def run():
+        await pipeline.open_spider()
+        out = await feed(pipeline, items)
+        await pipeline.close_spider()
+        return out
+
+    return asyncio.run(run())
+
+
+def spool_files(tmp_path):
+    d = tmp_path / "spool"
+    return sorted(p.name for p in d.iterdir() if p.name.startswith("batch-")) if d.exists() else []
+
+
+# ----------------------------------------------------------------------------- 1. spool failures
+def test_full_disk_with_mongodb_down_counts_every_item_as_lost(tmp_path, monkeypatch, caplog):
+    real = spool_mod._write_all
+
+    def no_space(fh, data):  # half the bytes reach the disk, then ENOSPC
+        real(fh, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool_mod, "_write_all", no_space)
+    pipeline = pipeline_for(tmp_path, DownClient(), MONGO_BATCH_SIZE=2, MONGO_FLUSH_INTERVAL=60)
+    items = [article(i) for i in range(3)] + [ticker("عاجل", T0)]
+    with caplog.at_level(logging.DEBUG):
+        out = crawl(pipeline, items)
+    assert out == items  # the feed still gets every item
+    stats = pipeline.crawler.stats.get_stats()
+    assert stats["newscrawl/mongo/dropped/spool_error"] == 4
+    assert stats["newscrawl/mongo/lost"] == 4  # what the run status reads
+    assert stats["newscrawl/mongo/spool_remaining"] == 0
+    assert spool_files(tmp_path) == []  # no empty (or torn) batch-…jsonl.open left behind
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 2, errors  # the first failure, then the summary at close
+    assert "No space left on device" in errors[0] and "4 items were NOT stored" in errors[1]
+    assert "s3cret" not in caplog.text
+
+
+@contextlib.contextmanager
+def file_size_limit(nbytes: int):
+    """A real kernel failure: writes that would grow a file beyond ``nbytes``
+    are cut short, then fail with ``EFBIG`` (RLIMIT_FSIZE, SIGXFSZ ignored)."""
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, old_limit[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+
+
+@pytest.mark.parametrize("room, lost, kept", [("half a header", 4, 0), ("two items and a half", 2, 2)])
+def test_spool_file_that_cannot_grow_with_mongodb_down(tmp_path, client, room, lost, kept):
+    items = [article(i) for i in range(4)]
+    header = len(Spool(tmp_path / "probe")._header(Spool(tmp_path / "probe")._next_id()))
+    sizes = [sum(len(dumps(op.to_json()).encode("utf-8")) + 1 for op in ops_for_item(it)) for it in items]
+    limit = header // 2 if room == "half a header" else header + sizes[0] + sizes[1] + sizes[2] // 2
+    down = pipeline_for(tmp_path, DownClient(), MONGO_BATCH_SIZE=100, MONGO_FLUSH_INTERVAL=60)
+    with file_size_limit(limit):
+        out = crawl(down, items)
+    assert out == items
+    stats = down.crawler.stats.get_stats()
+    assert stats["newscrawl/mongo/lost"] == lost and stats["newscrawl/mongo/dropped/spool_error"] == lost
+    assert stats["newscrawl/mongo/spool_remaining"] == kept
+    if not kept:
+        assert spool_files(tmp_path) == []  # no empty or torn batch-…jsonl.open
+    up = pipeline_for(tmp_path, client)
+    crawl(up, [])
+    assert up.crawler.stats.get_value("newscrawl/mongo/replayed", 0) == kept
+    assert not (tmp_path / "spool" / "rejected").exists()  # no torn line was kept
+    assert client[DB]["articles"].count_documents({}) == kept
+
+
+def test_disk_full_for_one_item_mid_segment_loses_that_item_only(tmp_path, monkeypatch, client):
+    real = spool_mod._write_all
+    calls = itertools.count(1)
+
+    def fills_once(fh, data):
+        if next(calls) == 3:  # the third item: a torn write, then ENOSPC
+            real(fh, data[: len(data) // 3])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fh, data)
+
+    monkeypatch.setattr(spool_mod, "_write_all", fills_once)
+    down = pipeline_for(tmp_path, DownClient(), MONGO_BATCH_SIZE=100, MONGO_FLUSH_INTERVAL=60)
+    crawl(down, [article(i) for i in range(5)])
+    stats = down.crawler.stats.get_stats()
+    assert stats["newscrawl/mongo/lost"] == 1 and stats["newscrawl/mongo/dropped/spool_error"] == 1
+    assert stats["newscrawl/mongo/spool_remaining"] == 4 and stats["newscrawl/mongo/spooled"] == 4
+    monkeypatch.setattr(spool_mod, "_write_all", real)
+
+    # the kept batch has no torn line: the next run replays the 4 items, rejects nothing
+    up = pipeline_for(tmp_path, client)
+    crawl(up, [])
+    stats = up.crawler.stats.get_stats()
+    assert stats["newscrawl/mongo/replayed"] == 4 and stats["newscrawl/mongo/lost"] == 0
+    assert not (tmp_path / "spool" / "rejected").exists()
+    stored = {d["canonical_url"] for d in client[DB]["articles"].find()}
+    assert stored == {article(i)["canonical_url"] for i in (0, 1, 3, 4)}
+
+
+def test_segment_append_is_all_or_nothing(tmp_path, monkeypatch):
+    spool = Spool(tmp_path)
+    seg = spool.new_segment()
+    monkeypatch.setattr(spool_mod, "_write_all", lambda fh, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    with pytest.raises(OSError):
+        seg.append(ops_for_item(article(1)))
+    assert list(tmp_path.iterdir()) == [] and len(seg) == 0  # the first append created nothing
+    monkeypatch.undo()
+    seg.append(ops_for_item(article(2)))  # space again: the same segment goes on
+    batch = seg.seal()
+    assert batch.items == 1
+    batch.keep()
+    (replayed,) = list(Spool(tmp_path).claim_all())
+    assert [op.filter for op in replayed.ops] == [{"canonical_url": article(2)["canonical_url"]}]
+
+
+def test_spool_directory_removed_mid_crawl_counts_the_unsent_batch_as_lost(tmp_path, caplog):
+    pipeline = pipeline_for(tmp_path, DownClient(), MONGO_BATCH_SIZE=100, MONGO_FLUSH_INTERVAL=60)
+
+    async def run():
+        await pipeline.open_spider()
+        await feed(pipeline, [article(1), article(2)])
+        shutil.rmtree(tmp_path / "spool")  # an operator "cleaning up"
+        await feed(pipeline, [article(3)])
+        await pipeline.close_spider()
+
+    with caplog.at_level(logging.INFO):
+        asyncio.run(run())
+    stats = pipeline.crawler.stats.get_stats()
+    assert stats["newscrawl/mongo/lost"] == 3 and stats["newscrawl/mongo/spool_remaining"] == 0
+    assert "batch stays in the spool" not in caplog.text
