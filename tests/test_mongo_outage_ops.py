@@ -213,3 +213,87 @@ def test_spool_directory_removed_mid_crawl_counts_the_unsent_batch_as_lost(tmp_p
     stats = pipeline.crawler.stats.get_stats()
     assert stats["newscrawl/mongo/lost"] == 3 and stats["newscrawl/mongo/spool_remaining"] == 0
     assert "batch stays in the spool" not in caplog.text
+
+
+# ----------------------------------------------------------------------------- 2. mongo-replay exit codes
+def replay(settings: dict, *, spool=None, dry_run=False, cmdline: dict | None = None):
+    """Run ``scrapy mongo-replay`` in-process; ``cmdline`` settings get the ``-s`` priority."""
+    import argparse
+
+    from scrapy.settings import Settings
+
+    from newscrawl.commands.mongo_replay import Command
+
+    s = Settings({"MONGO_RETRY_TIMES": 0, **settings}, priority="project")
+    for k, v in (cmdline or {}).items():
+        s.set(k, v, priority="cmdline")
+    cmd = Command()
+    cmd.settings = s
+    cmd.run([], argparse.Namespace(spool=str(spool) if spool is not None else None, dry_run=dry_run))
+    return cmd.exitcode
+
+
+DOWN_URI = "mongodb://crawler:s3cret@db.example:27017/"
+
+
+def never_called(config):
+    raise AssertionError("MongoDB was contacted")
+
+
+def test_replay_with_nothing_to_send_exits_0_without_mongodb(tmp_path, capsys):
+    (tmp_path / "spool").mkdir()
+    assert replay({"MONGO_URI": DOWN_URI, "MONGO_CLIENT_FACTORY": never_called}, spool=tmp_path / "spool") == 0
+    assert "nothing to send" in capsys.readouterr().out
+    # not even a valid URI is needed then
+    assert replay({"MONGO_URI": "http://nowhere", "MONGO_CLIENT_FACTORY": None}, spool=tmp_path / "spool") == 0
+
+
+def test_replay_with_items_and_mongodb_down_still_exits_1(tmp_path, capsys):
+    Spool(tmp_path / "spool").write_batch(ops_for_item(article(1))).keep()
+    down = DownClient()
+    assert replay({"MONGO_URI": DOWN_URI, "MONGO_CLIENT_FACTORY": lambda config: down}, spool=tmp_path / "spool") == 1
+    assert replay({"MONGO_URI": DOWN_URI}, spool=tmp_path / "spool", dry_run=True) == 1
+    assert "s3cret" not in "".join(capsys.readouterr())
+
+
+def test_replay_of_alias_only_leftovers_is_not_nothing(tmp_path, client):
+    alias = article(2, alias_of=article(1)["canonical_url"])
+    Spool(tmp_path / "spool").write_batch(ops_for_item(alias)).keep()  # one op, zero items
+    assert replay({"MONGO_URI": DOWN_URI}, spool=tmp_path / "spool", dry_run=True) == 1
+    assert replay({"MONGO_DATABASE": DB, "MONGO_CLIENT_FACTORY": lambda config: client}, spool=tmp_path / "spool") == 0
+    assert Spool(tmp_path / "spool").summary().ops == 0
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_replay_of_a_spool_directory_that_does_not_exist_is_a_usage_error(tmp_path, capsys, dry_run):
+    missing = tmp_path / "nonexistent" / "dir"
+    assert replay({"MONGO_CLIENT_FACTORY": never_called}, spool=missing, dry_run=dry_run) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and str(missing) in err
+    assert not missing.exists()  # and it was not created
+    # -s MONGO_SPOOL_DIR=... on the command line is as explicit as --spool
+    assert replay({"MONGO_CLIENT_FACTORY": never_called}, cmdline={"MONGO_SPOOL_DIR": str(missing)},
+                  dry_run=dry_run) == 2
+    (tmp_path / "file").write_text("x")
+    assert replay({}, spool=tmp_path / "file", dry_run=dry_run) == 2
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_replay_when_the_configured_spool_was_never_created_has_nothing_to_send(tmp_path, capsys, dry_run):
+    never = tmp_path / "data" / "spool"
+    assert replay({"MONGO_SPOOL_DIR": str(never), "MONGO_CLIENT_FACTORY": never_called}, dry_run=dry_run) == 0
+    assert "nothing to send" in capsys.readouterr().out
+    assert not never.exists()
+
+
+def test_replay_command_line_exit_status_for_a_missing_spool(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_mongo_wire import REPLAY_DRIVER, REPO, _env
+
+    for extra in ([], ["--dry-run"]):
+        proc = subprocess.run([sys.executable, "-c", REPLAY_DRIVER, "--spool", str(tmp_path / "nope"), *extra],
+                              cwd=REPO, env=_env(), capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "does not exist" in proc.stderr and "0 batches" not in proc.stdout

@@ -575,8 +575,10 @@ def test_crawl_with_mongo_down_then_replay_command(tmp_path):
         assert "replayed=5" in ok.stdout and "remaining: 0 items" in ok.stdout
         assert mongod.count("articles") == 3 and mongod.count("tickers") == 2
         assert set(mongod.received.values()) == {1}
-        again = replay_command(tmp_path, mongod.uri)  # nothing left: a no-op
-        assert again.returncode == 0 and "replayed=0" in again.stdout
+        again = replay_command(tmp_path, mongod.uri)  # nothing left: a no-op, MongoDB not even asked
+        assert again.returncode == 0 and "nothing to send" in again.stdout
+    gone = replay_command(tmp_path, down)  # ... so MongoDB down does not matter then
+    assert gone.returncode == 0 and "nothing to send" in gone.stdout
 
 
 def test_crawl_refuses_to_start_on_bad_configuration(tmp_path):

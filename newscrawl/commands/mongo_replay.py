@@ -11,17 +11,31 @@ twice stores once -- and prints the counts.  Batches locked by a crawl that is
 running right now are left to that crawl.  ``--dry-run`` only prints what the
 spool holds.
 
+When the spool holds nothing to send, the command says so and exits 0
+without contacting MongoDB (so it needs neither the server nor a valid
+``MONGO_URI`` then).
+
+A spool directory that does not exist: given on the command line (``--spool
+DIR`` or ``-s MONGO_SPOOL_DIR=DIR``), it is a usage error (a typo would
+otherwise look like "nothing to send"): exit 2, also with ``--dry-run``.  The
+directory of the project settings (``MONGO_SPOOL_DIR``, default
+``data/spool``) is only created by the first crawl that spools: when it does
+not exist yet there is nothing to send (exit 0, it is not created).
+
 Exit status: 0 when nothing is left to send (batches held by a running crawl
-are reported, not counted), 1 when items remain in the spool (MongoDB
-unreachable or refusing), 2 for a configuration error (bad URI, ``w=0``,
-authentication).  Every message names the server by its masked URI.
+are reported, not counted), 1 when writes remain in the spool (MongoDB
+unreachable or refusing; with ``--dry-run``: there is something to send), 2
+for a usage or configuration error (missing ``--spool`` directory, bad URI,
+``w=0``, authentication).  Every message names the server by its masked URI.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
+from scrapy.settings import SETTINGS_PRIORITIES
 
 
 class Command(ScrapyCommand):
@@ -49,13 +63,34 @@ class Command(ScrapyCommand):
         settings = self.settings
         config = MongoConfig.from_settings(settings)
         wsettings = WriterSettings.from_settings(settings)
-        spool = Spool(opts.spool or wsettings.spool_dir, fsync=wsettings.spool_fsync)
-        before = spool.summary()
         out = sys.stdout
+        directory = Path(opts.spool or wsettings.spool_dir)
+        explicit = opts.spool is not None or (
+            (settings.getpriority("MONGO_SPOOL_DIR") or 0) >= SETTINGS_PRIORITIES["cmdline"])
+        if not directory.is_dir():
+            if directory.exists():
+                print(f"error: spool {directory} is not a directory", file=sys.stderr)
+                self.exitcode = 2
+            elif explicit:
+                print(f"error: spool directory {directory.absolute()} does not exist "
+                      "(check --spool / MONGO_SPOOL_DIR)", file=sys.stderr)
+                self.exitcode = 2
+            else:  # the configured spool, never created: no crawl ever had to spool anything
+                print(f"spool {directory.absolute()}: does not exist yet (no crawl has spooled anything): "
+                      "nothing to send", file=out)
+                self.exitcode = 0
+            return
+        spool = Spool(directory, fsync=wsettings.spool_fsync)
+        before = spool.summary()
         print(f"spool {spool.directory}: {before.batches} batches, {before.items} items"
               f" ({before.locked} batches held by a running crawl)", file=out)
+        pending = before.ops - before.locked_ops
         if opts.dry_run:
-            self.exitcode = 1 if before.items - before.locked_items else 0
+            self.exitcode = 1 if pending else 0
+            return
+        if not pending:
+            print("nothing to send", file=out)
+            self.exitcode = 0
             return
         try:
             client = client_from_settings(settings, config)
@@ -82,6 +117,7 @@ class Command(ScrapyCommand):
                 client.close()
         after = spool.summary()
         remaining = after.items - after.locked_items
+        remaining_ops = after.ops - after.locked_ops
         keys = ("replayed", "replayed_batches", "written", "updated", "unchanged", "retries")
         line = ", ".join(f"{k}={counts.get(k, 0)}" for k in keys)
         dropped = {k: v for k, v in sorted(counts.items()) if k.startswith("dropped/") and v}
@@ -90,4 +126,4 @@ class Command(ScrapyCommand):
         print(f"MongoDB {config.masked_uri}: {line}", file=out)
         print(f"remaining: {remaining} items in {after.batches - after.locked} batches"
               + (f" (+{after.locked} batches held by a running crawl)" if after.locked else ""), file=out)
-        self.exitcode = 1 if remaining else 0
+        self.exitcode = 1 if remaining_ops else 0

@@ -329,13 +329,15 @@ class Segment:
 @dataclass
 class SpoolSummary:
     """What a spool directory holds: ``batches`` files, ``items`` items, ``ops`` ops
-    (``locked`` of the batches belong to a live process)."""
+    (``locked`` of the batches, with ``locked_items`` items and ``locked_ops``
+    ops, belong to a live process)."""
 
     batches: int = 0
     items: int = 0
     ops: int = 0
     locked: int = 0
     locked_items: int = 0
+    locked_ops: int = 0
     files: list = field(default_factory=list)
 
 
@@ -489,6 +491,7 @@ class Spool:
                     else:
                         out.locked += 1
                         out.locked_items += count_items(ops)
+                        out.locked_ops += len(ops)
         return out
 
     @staticmethod
