@@ -35,7 +35,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from newscrawl.items import ArticleItem
-from newscrawl.storage.client import MongoConfig, client_for
+from newscrawl.storage.client import MongoConfig, client_for, is_config_error
 from newscrawl.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -83,8 +83,10 @@ class IncrementalMiddleware:
                     self._add(doc.get("url"), doc.get("canonical_url"), *(doc.get("aliases") or []))
                 self.source = "mongodb"
             except Exception as exc:
-                logger.warning("incremental: MongoDB %s unavailable (%s); using the local state file",
-                               config.masked_uri, type(exc).__name__)
+                # a configuration error (auth...) is reported by the storage pipeline: DEBUG here
+                (logger.debug if is_config_error(exc) else logger.warning)(
+                    "incremental: MongoDB %s unavailable (%s); using the local state file",
+                    config.masked_uri, type(exc).__name__)
                 self.known.clear()
         if self.source != "mongodb":
             self.source = "file"

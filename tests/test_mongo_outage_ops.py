@@ -297,3 +297,67 @@ def test_replay_command_line_exit_status_for_a_missing_spool(tmp_path):
                               cwd=REPO, env=_env(), capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert "does not exist" in proc.stderr and "0 batches" not in proc.stdout
+
+
+# ----------------------------------------------------------------------------- 5. configuration errors
+class AuthFailClient(DownClient):
+    """A server that answers, but refuses the credentials (code 18) on every command."""
+
+    def _down(self, what):
+        from pymongo.errors import OperationFailure
+
+        with self._lock:
+            self.calls[what] += 1
+        raise OperationFailure("Authentication failed.", code=18)
+
+
+def components(tmp_path, **settings):
+    """The three MongoDB users of a crawl, on one crawler (as in settings.py)."""
+    import scrapy
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.incremental import IncrementalMiddleware
+    from newscrawl.pipelines.dedupe import DedupePipeline
+    from newscrawl.pipelines.mongo import MongoPipeline
+
+    base = {"MONGO_DATABASE": DB, "MONGO_SPOOL_DIR": str(tmp_path / "spool"), "MONGO_RETRY_BACKOFF": 0,
+            "NEWSCRAWL_STATE_DIR": str(tmp_path / "state"), "MONGO_FLUSH_INTERVAL": 60}
+    crawler = get_crawler(scrapy.Spider, {**base, **settings})
+    return (crawler, IncrementalMiddleware.from_crawler(crawler), DedupePipeline.from_crawler(crawler),
+            MongoPipeline.from_crawler(crawler))
+
+
+def dedupe_article(n):
+    return article(n, simhash=None, simhash_bands=None, content_hash=None, duplicate_of=None)
+
+
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        ({"MONGO_URI": "mongodb://crawler:s3cret@127.0.0.1:1/", "MONGO_WRITE_CONCERN": 0}, "unacknowledged writes"),
+        ({"MONGO_URI": "mongodb://crawler:s3cret@db.example:99999/"}, "Port must be"),
+        ({"MONGO_URI": "http://crawler:s3cret@db.example/"}, "InvalidURI"),
+        ({"MONGO_URI": "mongodb://crawler:s3cret@db.example/", "MONGO_CLIENT_FACTORY": lambda c: AuthFailClient()},
+         "authentication failed"),
+    ],
+)
+def test_configuration_error_is_one_error_line_and_a_stat(tmp_path, caplog, settings, expected):
+    from datetime import datetime, timedelta, timezone
+
+    from newscrawl.storage.client import MongoConfigError
+
+    crawler, incremental, dedupe, storage = components(tmp_path, **settings)
+    with caplog.at_level(logging.DEBUG):
+        dedupe.open_spider()
+        with pytest.raises(MongoConfigError):
+            asyncio.run(storage.open_spider())
+        # even if the crawl went on: the incremental middleware and a dedupe lookup stay quiet
+        incremental.cutoff = datetime.now(timezone.utc) - timedelta(days=7)
+        incremental._load("alpha")
+        out = asyncio.run(dedupe.process_item(dedupe_article(1)))
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(errors) == 1, errors
+    assert "MongoDB storage not started" in errors[0] and expected in errors[0]
+    assert crawler.stats.get_value("newscrawl/mongo/config_error") == 1
+    assert out["canonical_url"] and incremental.source == "file"  # both fell back, quietly
+    assert "s3cret" not in caplog.text

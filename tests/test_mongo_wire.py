@@ -582,10 +582,19 @@ def test_crawl_with_mongo_down_then_replay_command(tmp_path):
 
 
 def test_crawl_refuses_to_start_on_bad_configuration(tmp_path):
-    for extra in ({"MONGO_URI": "mongodb://crawler:s3cret@"}, {"MONGO_WRITE_CONCERN": 0, "MONGO_URI": "mongodb://crawler:s3cret@127.0.0.1:1/"}):
-        proc = run_crawl(tmp_path, **{"uri": extra.pop("MONGO_URI"), **extra})
+    # the three MongoDB users of a real crawl (settings.py): one error line from our side
+    users = {"ITEM_PIPELINES": {"newscrawl.pipelines.dedupe.DedupePipeline": 200,
+                                "newscrawl.pipelines.mongo.MongoPipeline": 300},
+             "DOWNLOADER_MIDDLEWARES": {"newscrawl.incremental.IncrementalMiddleware": 50},
+             "NEWSCRAWL_STATE_DIR": str(tmp_path / "state")}
+    for extra in ({"MONGO_URI": "mongodb://crawler:s3cret@"}, {"MONGO_WRITE_CONCERN": 0, "MONGO_URI": "mongodb://crawler:s3cret@127.0.0.1:1/"},
+                  {"MONGO_URI": "mongodb://crawler:s3cret@db.example:99999/"}):
+        proc = run_crawl(tmp_path, **{"uri": extra.pop("MONGO_URI"), **users, **extra})
         assert proc.returncode != 0
         errors = [line for line in proc.stderr.splitlines() if "] ERROR: " in line]
         assert "MongoDB storage not started" in errors[0]
+        ours = [line for line in proc.stderr.splitlines() if "[newscrawl" in line and ("] ERROR: " in line or "] WARNING: " in line)]
+        assert len(ours) == 1, ours
+        assert parse(proc, "STATS")["newscrawl/mongo/config_error"] == 1
         assert "s3cret" not in proc.stderr + proc.stdout
         assert not (tmp_path / "spool").exists() or not any((tmp_path / "spool").glob("batch-*"))

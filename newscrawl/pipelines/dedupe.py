@@ -44,7 +44,9 @@ MongoDB lookups are blocking network calls: they run in a worker thread
 in the in-memory index happen back on the reactor thread, so two copies processed at the
 same time cannot both pass as "first seen".  On any ``PyMongoError`` the pipeline logs
 one error (masked URI), counts ``newscrawl/dedupe/mongo_unavailable`` and uses the
-in-memory index for the rest of the crawl.
+in-memory index for the rest of the crawl.  A configuration error (bad URI, ``w=0``,
+failed authentication: :func:`newscrawl.storage.client.is_config_error`) is only
+logged at DEBUG here: the storage pipeline reports it, once, and stops the crawl.
 
 Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
@@ -55,7 +57,6 @@ Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 from __future__ import annotations
 
 import logging
-from urllib.parse import unquote, urlsplit
 
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem, NotConfigured
@@ -73,7 +74,7 @@ from newscrawl.fingerprints import (
     to_signed64,
 )
 from newscrawl.items import ArticleItem, TickerItem
-from newscrawl.storage.client import MongoConfig, client_for, mask_uri
+from newscrawl.storage.client import MongoConfig, client_for, is_config_error, redact
 from newscrawl.urls import canonicalize, same_site
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class DedupePipeline:
         self.mongo_ok = False
         try:
             client = client_for(self.crawler)
-        except Exception as exc:  # noqa: BLE001 - bad URI etc.: the storage pipeline reports it
+        except Exception as exc:  # noqa: BLE001 - bad URI, w=0...: the storage pipeline reports it
             self._mongo_failed(exc)
             return
         if client is None:
@@ -264,10 +265,11 @@ class DedupePipeline:
             return
         self._mongo_reported = True
         self.stats.inc_value(STATS_PREFIX + "mongo_unavailable")
-        message = mask_uri(str(exc))
-        password = urlsplit(self.mongo_config.uri).password if self.mongo_config.uri else None
-        if password:
-            message = message.replace(password, "***").replace(unquote(password), "***")
+        message = redact(str(exc), self.mongo_config.uri)
+        if is_config_error(exc):  # the storage pipeline reports it (ERROR) and stops the crawl
+            logger.debug("Dedupe: MongoDB at %s not usable as configured (%s: %s); in-memory index for this crawl",
+                         self.mongo_config.masked_uri, type(exc).__name__, message[:300])
+            return
         logger.error(
             "Dedupe: MongoDB at %s unavailable (%s: %s); using the in-memory index for the rest of this crawl "
             "(copies of articles stored by earlier crawls are not detected)",

@@ -24,14 +24,18 @@ not answer is not an error: ONE warning naming the masked URI, stat
 *configuration* error -- malformed URI, ``MONGO_WRITE_CONCERN=0``, failed
 authentication (code 18), missing rights -- is logged as ONE error (masked URI)
 and raised as :class:`~newscrawl.storage.client.MongoConfigError` from
-``open_spider``: the crawl does not start (``scrapy crawl`` exits non-zero)
-rather than spooling a whole crawl that can never be stored as configured.
+``open_spider``, after setting the stat ``newscrawl/mongo/config_error`` to 1:
+the crawl does not start (``scrapy crawl`` exits non-zero) rather than
+spooling a whole crawl that can never be stored as configured.  The dedupe
+pipeline and the incremental middleware do not report configuration errors
+themselves (DEBUG only): this is the one error line.
 ``MONGO_ENABLED = False`` disables the pipeline (``NotConfigured``).
 
 Stats (``newscrawl/mongo/...``): ``written``, ``updated``, ``unchanged``,
 ``retries``, ``spooled``, ``spooled_batches``, ``replayed``,
 ``replayed_batches``, ``dropped/<reason>``, ``republished_linked``,
 ``republished_missing``, ``unavailable_at_open``, ``errors/<Exception>``,
+``config_error`` (1: the storage did not start, see above),
 ``spool_remaining`` (items left in the spool at close, sent by the next run or
 ``scrapy mongo-replay``), ``lost`` (set at close: items that are neither
 acknowledged by MongoDB nor kept in the spool -- their writes could not be
@@ -104,11 +108,13 @@ class MongoPipeline:
         try:
             self.spool = Spool(self.settings.spool_dir, fsync=self.settings.spool_fsync)
         except OSError as exc:
+            self.stats.set_value(STATS_PREFIX + "config_error", 1)
             logger.error("MongoDB storage not started: spool directory %s unusable: %s", self.settings.spool_dir, exc)
             raise MongoConfigError(f"MONGO_SPOOL_DIR {self.settings.spool_dir!r} unusable: {exc}") from None
         try:
             report = await run_in_thread(self._open_in_thread)
         except MongoConfigError as exc:
+            self.stats.set_value(STATS_PREFIX + "config_error", 1)  # the run status: "could not start: configuration"
             logger.error("MongoDB storage not started: %s", exc)
             raise
         if not report.available:

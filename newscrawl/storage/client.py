@@ -90,6 +90,25 @@ class MongoConfigError(RuntimeError):
     names the server by its masked URI only."""
 
 
+#: Server error codes of a configuration problem: Unauthorized, AuthenticationFailed.
+AUTH_ERROR_CODES = frozenset({13, 18})
+
+
+def is_config_error(exc: BaseException) -> bool:
+    """True when ``exc`` is a configuration problem that waiting cannot fix (ERROR,
+    reported once by the storage pipeline): :class:`MongoConfigError`, a malformed
+    URI or bad option (``ConfigurationError``/``InvalidURI``, ``ValueError`` --
+    also ``w=0`` --, ``TypeError``), failed authentication or missing rights
+    (``OperationFailure`` code 18/13).  Anything else, notably a server that does
+    not answer (``ConnectionFailure``, ``ServerSelectionTimeoutError``), is
+    routine unavailability (WARNING)."""
+    from pymongo.errors import ConfigurationError, OperationFailure
+
+    if isinstance(exc, (MongoConfigError, ConfigurationError, ValueError, TypeError)):
+        return True
+    return isinstance(exc, OperationFailure) and exc.code in AUTH_ERROR_CODES
+
+
 @dataclass(frozen=True)
 class MongoConfig:
     enabled: bool
