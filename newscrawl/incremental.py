@@ -10,7 +10,10 @@ Where "already stored" comes from, in order:
 
 1. MongoDB (``articles`` collection: ``url``/``canonical_url``/``aliases`` -- the
    URLs of same-site copies -- and ``crawled_at`` of this spider's site), loaded
-   once at spider open, in a thread;
+   once at spider open, in a thread, after asking the crawler's shared
+   availability probe (:func:`newscrawl.storage.client.probe_status`: MongoDB
+   down costs no second timeout here; one WARNING, or DEBUG for a configuration
+   error, which the storage pipeline reports);
 2. when MongoDB is disabled or unreachable: a local state file
    ``NEWSCRAWL_STATE_DIR/<spider>.jsonl`` that this component appends to for every
    article scraped or dropped as a same-site copy (one ``{"url", "canonical_url",
@@ -35,7 +38,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from newscrawl.items import ArticleItem
-from newscrawl.storage.client import MongoConfig, client_for, is_config_error
+from newscrawl.storage.client import MongoConfig, client_for, is_config_error, probe_status
 from newscrawl.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -75,19 +78,20 @@ class IncrementalMiddleware:
             client = None
         if client is not None:
             config = MongoConfig.from_settings(self.crawler.settings)
-            try:
-                coll = client[config.database][config.articles]
-                cursor = coll.find({"site": site, "crawled_at": {"$gte": self.cutoff}},
-                                   {"_id": 0, "url": 1, "canonical_url": 1, "aliases": 1})
-                for doc in cursor:
-                    self._add(doc.get("url"), doc.get("canonical_url"), *(doc.get("aliases") or []))
-                self.source = "mongodb"
-            except Exception as exc:
-                # a configuration error (auth...) is reported by the storage pipeline: DEBUG here
-                (logger.debug if is_config_error(exc) else logger.warning)(
-                    "incremental: MongoDB %s unavailable (%s); using the local state file",
-                    config.masked_uri, type(exc).__name__)
-                self.known.clear()
+            status = probe_status(self.crawler)  # shared: no second timeout when MongoDB is down
+            if not status.available:
+                self._unavailable(config, status.error)
+            else:
+                try:
+                    coll = client[config.database][config.articles]
+                    cursor = coll.find({"site": site, "crawled_at": {"$gte": self.cutoff}},
+                                       {"_id": 0, "url": 1, "canonical_url": 1, "aliases": 1})
+                    for doc in cursor:
+                        self._add(doc.get("url"), doc.get("canonical_url"), *(doc.get("aliases") or []))
+                    self.source = "mongodb"
+                except Exception as exc:  # noqa: BLE001
+                    self._unavailable(config, exc)
+                    self.known.clear()
         if self.source != "mongodb":
             self.source = "file"
             path = self.state_dir / f"{site}.jsonl"
@@ -104,6 +108,14 @@ class IncrementalMiddleware:
         self.crawler.stats.set_value("newscrawl/incremental/known", len(self.known))
         logger.info("incremental: %d stored article URLs from %s (refresh window %s)",
                     len(self.known), self.source, self.refresh)
+
+    @staticmethod
+    def _unavailable(config, exc) -> None:
+        # routine downtime: one WARNING; a configuration error (auth...) is reported by the
+        # storage pipeline: DEBUG here
+        (logger.debug if is_config_error(exc) else logger.warning)(
+            "incremental: MongoDB %s unavailable (%s); using the local state file",
+            config.masked_uri, type(exc).__name__)
 
     def _add(self, *urls):
         for u in urls:

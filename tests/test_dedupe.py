@@ -382,47 +382,70 @@ def test_second_run_sees_first_runs_documents(client, docs):
 
 def test_mongo_lookups_run_off_the_calling_thread(client, docs):
     rec = RecordingCollection(client.newscrawl.articles)
+    pings = []
 
     class Db(dict):
         def __getitem__(self, name):
             return rec
 
+        def command(self, name):
+            pings.append(threading.current_thread())
+            return {"ok": 1}
+
     class Client(dict):
+        admin = Db()
+
         def __getitem__(self, name):
             return Db()
 
     run = Run(Client())
     run.push(article("https://a.example/1", "a", docs["youm7.com"]))
+    run.push(article("https://b.example/1", "b", docs["albayan.ae"]))
     assert rec.threads and all(t is not threading.main_thread() for t in rec.threads)
+    # the shared availability probe blocks too: worker thread, once per crawl
+    assert len(pings) == 1 and pings[0] is not threading.main_thread()
 
 
 class FailingClient:
-    """A client whose collections' find raises like a server that is down."""
+    """A client whose collections' find raises like a server that is down (the
+    ``ping`` of the availability probe too, with ``ping_fails``)."""
 
-    def __init__(self):
+    def __init__(self, ping_fails=False):
         self.calls = 0
+        self.pings = 0
+        self.ping_fails = ping_fails
+        self.admin = self
 
     def __getitem__(self, name):
         return self
+
+    def command(self, name):
+        self.pings += 1
+        if self.ping_fails:
+            raise ServerSelectionTimeoutError("news-db.example:27017: [Errno 111] Connection refused")
+        return {"ok": 1}
 
     def find(self, *a, **k):
         self.calls += 1
         raise ServerSelectionTimeoutError("news-db.example:27017: [Errno 111] Connection refused")
 
 
-def test_mongo_failure_falls_back_to_memory(docs, caplog):
-    failing = FailingClient()
+@pytest.mark.parametrize("ping_fails", [False, True], ids=["down-mid-crawl", "down-at-start"])
+def test_mongo_failure_falls_back_to_memory(docs, caplog, ping_fails):
+    failing = FailingClient(ping_fails)
     run = Run(failing, MONGO_URI="mongodb://crawler:s3cr%40t@news-db.example:27017/newscrawl")
     d = docs["youm7.com"]
-    with caplog.at_level(logging.ERROR, logger="newscrawl.pipelines.dedupe"):
+    with caplog.at_level(logging.DEBUG, logger="newscrawl"):
         a = run.push(article("https://www.youm7.com/story/1", "youm7", d))
         b = run.push(article("https://www.alyaum.com/1", "alyaum", d))
         c = run.push(article("https://www.youm7.com/story/1-print", "youm7", d))
     assert a is not None and b["duplicate_of"] == "https://www.youm7.com/story/1" and c is None
-    assert failing.calls == 1  # not retried for every item
+    assert failing.pings == 1  # the crawler's shared probe, asked once
+    assert failing.calls == (0 if ping_fails else 1)  # no lookup once known down; not retried for every item
     assert run.stat("mongo_unavailable") == 1
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1
+    # routine downtime: ONE warning, no error
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.levelno for r in warnings] == [logging.WARNING]
     assert "mongodb://crawler:***@news-db.example:27017/newscrawl" in caplog.text and "s3cr" not in caplog.text
 
 
@@ -441,7 +464,7 @@ def test_real_pymongo_client_against_a_dead_server(docs, caplog):
         return pymongo.MongoClient(config.uri, serverSelectionTimeoutMS=150, connectTimeoutMS=150)
 
     run = Run(None, MONGO_ENABLED=True, MONGO_URI=uri, MONGO_CLIENT_FACTORY=factory)
-    with caplog.at_level(logging.ERROR, logger="newscrawl.pipelines.dedupe"):
+    with caplog.at_level(logging.WARNING, logger="newscrawl.pipelines.dedupe"):
         run.push(article("https://a.example/1", "a", docs["lbcgroup.tv"]))
         copy = run.push(article("https://b.example/1", "b", docs["lbcgroup.tv"]))
     assert copy["duplicate_kind"] == "exact" and run.stat("mongo_unavailable") == 1

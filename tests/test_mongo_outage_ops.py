@@ -361,3 +361,119 @@ def test_configuration_error_is_one_error_line_and_a_stat(tmp_path, caplog, sett
     assert crawler.stats.get_value("newscrawl/mongo/config_error") == 1
     assert out["canonical_url"] and incremental.source == "file"  # both fell back, quietly
     assert "s3cret" not in caplog.text
+
+
+# ----------------------------------------------------------------------------- 4. one shared probe
+async def whole_crawl(crawler, incremental, dedupe, storage, items):
+    """What the engine does: pipelines open (in parallel), spider_opened (the incremental
+    middleware loads in a thread), items through dedupe then storage, close."""
+    from datetime import datetime, timedelta, timezone
+
+    incremental.cutoff = datetime.now(timezone.utc) - timedelta(days=7)
+    dedupe.open_spider()
+    await asyncio.gather(storage.open_spider(), asyncio.to_thread(incremental._load, "alpha"))
+
+    async def one(item):
+        out = await dedupe.process_item(item)
+        out = storage.process_item(out)
+        return await out if asyncio.iscoroutine(out) else out
+
+    out = await asyncio.gather(*(one(item) for item in items))
+    await storage.close_spider()
+    dedupe.close_spider()
+    return out
+
+
+def test_mongodb_down_at_start_costs_one_ping_per_crawl(tmp_path, caplog):
+    down = DownClient(delay=0.3)
+    crawler, incremental, dedupe, storage = components(
+        tmp_path, MONGO_URI="mongodb://crawler:s3cret@db.example:27017/", MONGO_CLIENT_FACTORY=lambda c: down)
+    items = [dedupe_article(i) for i in range(5)]
+    started = time.monotonic()
+    with caplog.at_level(logging.DEBUG):
+        out = asyncio.run(whole_crawl(crawler, incremental, dedupe, storage, items))
+    elapsed = time.monotonic() - started
+    assert len(out) == 5
+    assert down.calls == Counter({"command": 1})  # one ping; no find, no write, no ping at close
+    assert elapsed < 0.3 * 2.5, elapsed  # three components x 0.3 s before
+    stats = crawler.stats.get_stats()
+    assert stats["newscrawl/mongo/unavailable_at_open"] == 1 and stats["newscrawl/mongo/spool_remaining"] == 5
+    assert stats["newscrawl/dedupe/mongo_unavailable"] == 1 and incremental.source == "file"
+    assert stats["newscrawl/mongo/lost"] == 0
+    # routine downtime: a WARNING per component, no ERROR
+    loud = [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert sorted(loud) == [("newscrawl.incremental", "WARNING"), ("newscrawl.pipelines.dedupe", "WARNING"),
+                            ("newscrawl.pipelines.mongo", "WARNING")], loud
+    assert "s3cret" not in caplog.text
+
+
+def test_real_client_against_a_closed_port_waits_one_server_selection_timeout(tmp_path):
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    crawler, incremental, dedupe, storage = components(
+        tmp_path, MONGO_URI=f"mongodb://127.0.0.1:{port}/", MONGO_SERVER_SELECTION_TIMEOUT_MS=500)
+    started = time.monotonic()
+    asyncio.run(whole_crawl(crawler, incremental, dedupe, storage, [dedupe_article(i) for i in range(3)]))
+    elapsed = time.monotonic() - started
+    assert 0.5 <= elapsed < 1.0, elapsed  # was ~2 s: open, incremental, first lookup, close
+    assert crawler.stats.get_value("newscrawl/mongo/spool_remaining") == 3
+
+
+def test_probe_is_shared_cached_and_thread_safe(client):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.storage.client import probe, probe_status
+
+    class Counting:
+        def __init__(self, inner, delay=0.1):
+            self.inner, self.delay, self.pings = inner, delay, 0
+            self.admin = self
+
+        def command(self, name):
+            self.pings += 1
+            time.sleep(self.delay)
+            return self.inner.admin.command(name)
+
+    counting = Counting(client)
+    crawler = get_crawler(settings_dict={"MONGO_CLIENT_FACTORY": lambda c: counting,
+                                         "MONGO_OUTAGE_PROBE_INTERVAL": 30})
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(probe(crawler))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 8 and counting.pings == 1  # concurrent callers share one ping
+    assert probe(crawler) and counting.pings == 1  # cached
+    assert probe(crawler, max_age=0) and counting.pings == 2  # refreshed when older than max_age
+    other = get_crawler(settings_dict={"MONGO_CLIENT_FACTORY": lambda c: counting})
+    assert probe(other) and counting.pings == 3  # per crawler
+
+    disabled = get_crawler(settings_dict={"MONGO_ENABLED": False})
+    status = probe_status(disabled)
+    assert not status.available and status.error is None
+    bad = get_crawler(settings_dict={"MONGO_WRITE_CONCERN": 0})
+    assert isinstance(probe_status(bad).error, ValueError)  # reported, not raised
+
+
+def test_probe_refuses_the_event_loop_thread(client):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.storage.client import probe
+
+    crawler = get_crawler(settings_dict={"MONGO_CLIENT_FACTORY": lambda c: client})
+
+    async def on_the_loop():
+        return probe(crawler)
+
+    with pytest.raises(RuntimeError, match="worker thread"):
+        asyncio.run(on_the_loop())
+
+    async def in_a_thread():
+        return await asyncio.to_thread(probe, crawler)
+
+    assert asyncio.run(in_a_thread()) is True

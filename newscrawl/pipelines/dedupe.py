@@ -42,11 +42,15 @@ signal handlers, e.g. an incremental crawl remembering the URL as seen).
 MongoDB lookups are blocking network calls: they run in a worker thread
 (:func:`scrapy.utils.asyncio.run_in_thread`); the decision and the recording of the item
 in the in-memory index happen back on the reactor thread, so two copies processed at the
-same time cannot both pass as "first seen".  On any ``PyMongoError`` the pipeline logs
-one error (masked URI), counts ``newscrawl/dedupe/mongo_unavailable`` and uses the
-in-memory index for the rest of the crawl.  A configuration error (bad URI, ``w=0``,
-failed authentication: :func:`newscrawl.storage.client.is_config_error`) is only
-logged at DEBUG here: the storage pipeline reports it, once, and stops the crawl.
+same time cannot both pass as "first seen".  Before the first lookup (in the worker
+thread) the pipeline asks the crawler's shared availability probe
+(:func:`newscrawl.storage.client.probe_status`), so a server that is down at start
+costs no second timeout here.  When MongoDB is unavailable (the probe, or any
+``PyMongoError`` later) the pipeline logs ONE warning (masked URI), counts
+``newscrawl/dedupe/mongo_unavailable`` and uses the in-memory index for the rest of
+the crawl.  A configuration error (bad URI, ``w=0``, failed authentication:
+:func:`newscrawl.storage.client.is_config_error`) is only logged at DEBUG here: the
+storage pipeline reports it, once, and stops the crawl.
 
 Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
@@ -74,13 +78,21 @@ from newscrawl.fingerprints import (
     to_signed64,
 )
 from newscrawl.items import ArticleItem, TickerItem
-from newscrawl.storage.client import MongoConfig, client_for, is_config_error, redact
+from newscrawl.storage.client import MongoConfig, client_for, is_config_error, probe_status, redact
 from newscrawl.urls import canonicalize, same_site
 
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "newscrawl/dedupe/"
 SAME_SITE_POLICIES = ("drop", "keep")
+
+
+class _MongoUnavailable(Exception):
+    """The shared probe found MongoDB unavailable (``error``: why)."""
+
+    def __init__(self, error: BaseException | None):
+        super().__init__(repr(error))
+        self.error = error
 
 
 def fingerprint_text(item) -> str:
@@ -127,6 +139,7 @@ class DedupePipeline:
         self.mongo_ok = False
         self._tickers: set[tuple[str, str]] = set()
         self._mongo_reported = False
+        self._probed = False  # the shared probe answered once (set in a worker thread)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -166,10 +179,22 @@ class DedupePipeline:
         remote = []
         if self.mongo_ok:
             try:
-                remote = await run_in_thread(self.index.fetch, item)
+                remote = await run_in_thread(self._fetch, item)
             except PyMongoError as exc:
                 self._mongo_failed(exc)
+            except _MongoUnavailable as exc:
+                self._mongo_failed(exc.error)
         return self._apply(item, self.index.decide(item, remote))
+
+    def _fetch(self, item):
+        """Worker thread: the stored candidates for ``item``; the first lookups ask
+        the shared probe first (no second timeout when MongoDB is down)."""
+        if not self._probed:
+            status = probe_status(self.crawler)
+            if not status.available:
+                raise _MongoUnavailable(status.error)
+            self._probed = True
+        return self.index.fetch(item)
 
     def _fingerprint(self, item) -> bool:
         """Set the dedupe fields on ``item``; ``False`` when it has no URL at all."""
@@ -270,7 +295,7 @@ class DedupePipeline:
             logger.debug("Dedupe: MongoDB at %s not usable as configured (%s: %s); in-memory index for this crawl",
                          self.mongo_config.masked_uri, type(exc).__name__, message[:300])
             return
-        logger.error(
+        logger.warning(  # routine downtime, not a configuration error: the crawl goes on
             "Dedupe: MongoDB at %s unavailable (%s: %s); using the in-memory index for the rest of this crawl "
             "(copies of articles stored by earlier crawls are not detected)",
             self.mongo_config.masked_uri, type(exc).__name__, message[:300],

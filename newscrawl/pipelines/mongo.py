@@ -17,10 +17,14 @@ Flow:
 * If more than ``MONGO_MAX_PENDING_BATCHES`` batches wait for the writer,
   ``process_item`` waits for one to finish (back-pressure, not loss).
 
-At open (in the worker thread): build the shared client, ``ping``, create the
-indexes, then replay leftover spool batches of earlier runs.  A server that does
-not answer is not an error: ONE warning naming the masked URI, stat
-``newscrawl/mongo/unavailable_at_open``, and everything is spooled.  A
+At open (in the worker thread): build the shared client, ask the crawler's
+shared availability probe (:func:`newscrawl.storage.client.probe_status`, one
+``ping`` shared with the dedupe pipeline and the incremental middleware), create
+the indexes, then replay leftover spool batches of earlier runs.  A server that
+does not answer is not an error: ONE warning naming the masked URI, stat
+``newscrawl/mongo/unavailable_at_open``, and everything is spooled (pinged again
+every ``MONGO_OUTAGE_PROBE_INTERVAL`` seconds; at close only if the last ping is
+that old).  A
 *configuration* error -- malformed URI, ``MONGO_WRITE_CONCERN=0``, failed
 authentication (code 18), missing rights -- is logged as ONE error (masked URI)
 and raised as :class:`~newscrawl.storage.client.MongoConfigError` from
@@ -59,9 +63,16 @@ from scrapy.utils.asyncio import create_looping_call, run_in_thread
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
 
-from newscrawl.storage.client import MongoConfig, MongoConfigError, client_for, redact
+from newscrawl.storage.client import MongoConfig, MongoConfigError, client_for, probe_status, redact
 from newscrawl.storage.spool import Spool
-from newscrawl.storage.writer import ItemRejected, MongoWriter, WriterSettings, ops_for_item, short_error
+from newscrawl.storage.writer import (
+    ItemRejected,
+    MongoWriter,
+    WriterSettings,
+    is_transient,
+    ops_for_item,
+    short_error,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +132,7 @@ class MongoPipeline:
             self._inc("unavailable_at_open")
             logger.warning(
                 "MongoDB %s unavailable at spider open (%s): the crawl goes on, items are kept in the spool %s "
-                "and sent when MongoDB answers (probe every %.0f s, at close, next run, or scrapy mongo-replay)",
+                "and sent when MongoDB answers (probe every %.0f s, next run, or scrapy mongo-replay)",
                 self.config.masked_uri, report.error, self.spool.directory, self.settings.outage_probe_interval,
             )
         else:
@@ -153,7 +164,12 @@ class MongoPipeline:
             raise MongoConfigError("MongoDB client disabled")
         self.writer = MongoWriter(client, self.config.database, self.settings, self.spool,
                                   uri=self.config.uri)
-        return self.writer.open()
+        # the crawler's shared probe: one ping (one timeout when down) for all its MongoDB users
+        status = probe_status(self.crawler)
+        if not status.available and status.error is not None and is_transient(status.error):
+            return self.writer.open_unavailable(short_error(status.error, uri=self.config.uri))
+        # answered: indexes; any other failure: open() pings again and tells a configuration error
+        return self.writer.open(ping=not status.available)
 
     async def close_spider(self) -> None:
         if self._timer is not None and self._timer.running:
@@ -169,8 +185,11 @@ class MongoPipeline:
         self.stats.set_value(STATS_PREFIX + "spool_remaining", summary.items - summary.locked_items)
         left = summary.items - summary.locked_items
         if left:
-            logger.warning("%d items in %d batches remain in the spool %s: they are sent at the next run, or run "
-                           "`scrapy mongo-replay`", left, summary.batches - summary.locked, self.spool.directory)
+            # one warning per crawl for routine downtime: INFO when the open already warned
+            warned = self.stats.get_value(STATS_PREFIX + "unavailable_at_open")
+            (logger.info if warned else logger.warning)(
+                "%d items in %d batches remain in the spool %s: they are sent at the next run, or run "
+                "`scrapy mongo-replay`", left, summary.batches - summary.locked, self.spool.directory)
         with self._lost_lock:
             lost = self._lost
         self.stats.set_value(STATS_PREFIX + "lost", lost)

@@ -3,14 +3,25 @@
 One :class:`pymongo.MongoClient` per crawler, built from Scrapy settings.  The
 client is created with ``tz_aware=True`` and ``tzinfo=UTC`` so datetimes read back
 compare equal to the aware values that were written (case BR-10).
+
+One availability probe per crawler too (:func:`probe`): the incremental
+middleware, the dedupe pipeline and the storage pipeline ask it before their
+first MongoDB call, so a server that is down at start costs one
+server-selection timeout per crawl, not one per component.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timezone
+
+logger = logging.getLogger(__name__)
 
 _URI_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<authority>[^/\s]*)")
 
@@ -232,3 +243,91 @@ def client_for(crawler):
 
         signals.connect(lambda: close_client(crawler), signal=scrapy_signals.engine_stopped, weak=False)
     return client
+
+
+# --------------------------------------------------------------------------- availability probe
+@dataclass(frozen=True)
+class ProbeStatus:
+    """Result of one ``ping`` of the crawler's server: ``available``, the
+    ``error`` when not (``None`` when MongoDB is disabled), and ``checked_at``
+    (:func:`time.monotonic` when the ping ended)."""
+
+    available: bool
+    error: BaseException | None = None
+    checked_at: float = 0.0
+
+
+class _Prober:
+    def __init__(self):
+        self.lock = threading.Lock()  # held during the ping: concurrent callers wait and share its result
+        self.status: ProbeStatus | None = None
+
+
+def _refuse_event_loop_thread() -> None:
+    """The probe blocks up to ``MONGO_SERVER_SELECTION_TIMEOUT_MS``: never on the
+    reactor / event-loop thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        raise RuntimeError("newscrawl.storage.client.probe() blocks: call it from a worker thread (run_in_thread)")
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is not None and getattr(reactor, "running", False):
+        from twisted.python import threadable
+
+        if threadable.isInIOThread():
+            raise RuntimeError("newscrawl.storage.client.probe() blocks: call it from a worker thread, "
+                               "not the reactor thread")
+
+
+def probe_status(crawler, *, max_age: float | None = None) -> ProbeStatus:
+    """The crawler's MongoDB availability, pinged at most once per ``max_age``
+    seconds (default ``MONGO_OUTAGE_PROBE_INTERVAL``, 30) and cached on the
+    crawler.
+
+    Thread-safe: callers that arrive while a ping is in flight wait for it and
+    share its result, so MongoDB down at start costs one server-selection
+    timeout however many components ask.  Blocking: call it from worker threads
+    only (``run_in_thread``/``deferToThread``), never from the reactor thread
+    (``RuntimeError``).  Never raises for MongoDB itself: a client that cannot
+    be built (bad URI, ``w=0``) or a failed ``ping`` gives ``available=False``
+    with the ``error``; :func:`is_config_error` tells configuration errors
+    (the storage pipeline reports them) from a server that does not answer.
+    No logging here: each caller reports what it does about it, once.
+    """
+    _refuse_event_loop_thread()
+    with _CLIENT_LOCK:
+        prober = getattr(crawler, "_newscrawl_mongo_probe", None)
+        if prober is None:
+            prober = crawler._newscrawl_mongo_probe = _Prober()
+    if max_age is None:
+        max_age = crawler.settings.getfloat("MONGO_OUTAGE_PROBE_INTERVAL", 30.0)
+    with prober.lock:
+        status = prober.status
+        if status is not None and time.monotonic() - status.checked_at < max_age:
+            return status
+        prober.status = status = _ping(crawler)
+        logger.debug("MongoDB probe: %s", "available" if status.available
+                     else f"unavailable ({type(status.error).__name__})")
+        return status
+
+
+def probe(crawler, *, max_age: float | None = None) -> bool:
+    """``True`` when the crawler's MongoDB answered its last ``ping`` (see
+    :func:`probe_status`; same caching and threading rules)."""
+    return probe_status(crawler, max_age=max_age).available
+
+
+def _ping(crawler) -> ProbeStatus:
+    try:
+        client = client_for(crawler)
+    except Exception as exc:  # noqa: BLE001 - bad URI, w=0, a bad factory
+        return ProbeStatus(False, exc, time.monotonic())
+    if client is None:  # MONGO_ENABLED off
+        return ProbeStatus(False, None, time.monotonic())
+    try:
+        client.admin.command("ping")
+    except Exception as exc:  # noqa: BLE001 - PyMongoError, or whatever a client double raises
+        return ProbeStatus(False, exc, time.monotonic())
+    return ProbeStatus(True, None, time.monotonic())

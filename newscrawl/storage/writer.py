@@ -494,14 +494,16 @@ class MongoWriter:
         self.indexes_ready = True
 
     # -- lifecycle -------------------------------------------------------------------
-    def open(self) -> OpenReport:
-        """Ping, then create the indexes.  Unreachable server -> ``available=False``
-        (the crawl goes on, writes are spooled).  Raises :class:`MongoConfigError`
-        for failed authentication / missing rights / bad configuration."""
+    def open(self, *, ping: bool = True) -> OpenReport:
+        """Ping (unless ``ping=False``: the caller's probe just got an answer), then
+        create the indexes.  Unreachable server -> ``available=False`` (the crawl
+        goes on, writes are spooled).  Raises :class:`MongoConfigError` for failed
+        authentication / missing rights / bad configuration."""
         report = OpenReport(available=False)
         self._last_probe = self._clock()
         try:
-            self.ping()
+            if ping:
+                self.ping()
             self.ensure_indexes()
         except MongoConfigError:
             raise
@@ -520,6 +522,17 @@ class MongoWriter:
             report.available = True
         if not report.available:
             self.available = False
+        return self._pending(report)
+
+    def open_unavailable(self, error: str) -> OpenReport:
+        """Open in outage mode without any network I/O: the caller's probe just
+        failed to reach the server (``error``, one line).  Writes are spooled; the
+        next ping is ``outage_probe_interval`` seconds from now."""
+        self._last_probe = self._clock()
+        self.available = False
+        return self._pending(OpenReport(available=False, error=error))
+
+    def _pending(self, report: OpenReport) -> OpenReport:
         summary = self.spool.summary()
         report.pending_batches = summary.batches - summary.locked
         report.pending_items = summary.items - summary.locked_items
@@ -568,10 +581,15 @@ class MongoWriter:
 
     def close(self) -> Counter:
         """Last chance at close: replay what this run (or an earlier one) left in
-        the spool if MongoDB answers now.  Returns counts."""
-        if self.backlog:
-            return self.replay_pending()
-        return Counter()
+        the spool if MongoDB answers now.  In outage mode the server is pinged
+        only if the last ping is ``outage_probe_interval`` seconds old (a short
+        crawl with MongoDB down does not wait for one more timeout: the next run
+        or ``mongo-replay`` sends the spool).  Returns counts."""
+        if not self.backlog:
+            return Counter()
+        if not self.available and not self._probe():
+            return Counter()
+        return self.replay_pending()
 
     # -- sending ---------------------------------------------------------------------
     def _probe(self, force: bool = False) -> bool:
