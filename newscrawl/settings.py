@@ -74,7 +74,7 @@ DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
 # --- MongoDB ------------------------------------------------------------------
 MONGO_ENABLED = True
 MONGO_URI = "mongodb://localhost:27017"
-MONGO_DATABASE = "newscrawl"
+MONGO_DATABASE = None  # None: the database named in MONGO_URI, else "newscrawl"
 MONGO_ARTICLES_COLLECTION = "articles"
 MONGO_TICKERS_COLLECTION = "tickers"
 MONGO_WRITE_CONCERN = "majority"
@@ -86,7 +86,8 @@ MONGO_FLUSH_INTERVAL = 5.0  # seconds between timed flushes
 MONGO_RETRY_TIMES = 3  # retries of a transient failure after the first attempt
 MONGO_RETRY_BACKOFF = 0.5  # seconds, doubling each retry ...
 MONGO_RETRY_BACKOFF_MAX = 8.0  # ... up to this
-MONGO_OUTAGE_PROBE_INTERVAL = 30.0  # seconds between pings while MongoDB is down
+MONGO_OUTAGE_PROBE_INTERVAL = 30.0  # seconds between pings while MongoDB is down; also how long one
+# availability check is shared by storage, dedupe and incremental
 MONGO_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 512 * 1024  # larger articles lose paragraphs from the end
 MONGO_MAX_PENDING_BATCHES = 8  # batches waiting for the writer before process_item waits
 MONGO_SPOOL_FSYNC = True  # fsync each spool batch (and its directory) before sending
