@@ -179,3 +179,12 @@ def test_extract_prints_the_items_of_a_url_and_of_a_new_saved_page(tmp_path):
     headlines = [json.loads(line)["headline"] for line in proc.stdout.splitlines()]
     assert proc.returncode == 0 and len(headlines) == 7
     assert site.fetched("/rtl/") == ["/rtl/"]  # one page, links not followed
+
+
+def test_mongodb_configuration_error_is_exit_6_with_one_error_line(tmp_path):
+    proc = _crawlall(tmp_path, "youm7", "--replay", "data/snapshot", "-s", "MONGO_WRITE_CONCERN=0",
+                     "-s", "MONGO_URI=mongodb://user:secret@127.0.0.1:1/", env={"MONGO_ENABLED": "1"})
+    assert proc.returncode == runstatus.EXIT_CANNOT_START == 6, proc.stderr[-2000:]
+    ours = [line for line in proc.stderr.splitlines() if "ERROR" in line and "newscrawl" in line]
+    assert len(ours) == 1 and "MongoDB storage not started" in ours[0], ours
+    assert "secret" not in proc.stderr
