@@ -20,13 +20,12 @@ from __future__ import annotations
 import io
 import os
 import sys
-from urllib.parse import unquote, urlsplit
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl import export
-from newscrawl.storage.client import MongoConfig
+from newscrawl.storage.client import MongoConfig, client_from_settings, redact
 
 
 def _split_sites(values) -> list[str]:
@@ -39,31 +38,6 @@ def _split_sites(values) -> list[str]:
             if name not in sites:
                 sites.append(name)
     return sites
-
-
-def _redact(text: str, uri: str) -> str:
-    """Remove the URI's password from an error message (pymongo's messages name hosts, but be sure)."""
-    try:
-        password = urlsplit(uri).password
-    except ValueError:
-        password = None
-    if password:
-        for form in {password, unquote(password)}:
-            text = text.replace(form, "***")
-    return text
-
-
-def make_client(settings, config: MongoConfig):
-    """``MONGO_CLIENT_FACTORY(config)`` when set (a callable or its dotted path), else
-    ``config.make_client()``.  Returns ``(client, owned)``: close it only when owned."""
-    factory = settings.get("MONGO_CLIENT_FACTORY")
-    if isinstance(factory, str):
-        from scrapy.utils.misc import load_object
-
-        factory = load_object(factory)
-    if factory:
-        return factory(config), False
-    return config.make_client(), True
 
 
 def _silence_stdout() -> None:
@@ -149,7 +123,8 @@ class Command(ScrapyCommand):
         collection_name = config.tickers if opts.kind == "ticker" else config.articles
         where = f"MongoDB {config.masked_uri} (database {config.database!r}, collection {collection_name!r})"
         try:
-            client, owned = make_client(self.settings, config)
+            client = client_from_settings(self.settings, config)
+            owned = not self.settings.get("MONGO_CLIENT_FACTORY")  # an injected client is the caller's to close
         except (PyMongoError, ValueError) as exc:
             return self.fail(f"cannot connect to {where}", exc, config)
         try:
@@ -186,7 +161,7 @@ class Command(ScrapyCommand):
         text = str(exc).splitlines()[0] if str(exc) else ""
         for noise in (" (configured timeouts", ", Timeout:"):  # pymongo's topology dump: not for a cron mail
             text = text.split(noise)[0]
-        text = _redact(text, config.uri)
+        text = redact(text, config.uri)
         if len(text) > 300:
             text = text[:300] + "..."
         sys.stderr.write(f"export: {what}: {type(exc).__name__}: {text}\n"
