@@ -149,6 +149,14 @@ def site_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def host_in_domains(host: str | None, domains) -> bool:
+    """``True`` when ``host`` is one of ``domains`` or a subdomain of one
+    (``www.youm7.com`` is in ``["youm7.com"]``; ``notyoum7.com`` is not).  ``host`` is
+    lower-cased; ``domains`` are expected lower-case, as Scrapy's ``allowed_domains``."""
+    host = (host or "").lower()
+    return bool(host) and any(host == d or host.endswith("." + d) for d in domains or ())
+
+
 def same_site(a: str, b: str) -> bool:
     """``True`` when the absolute URLs ``a`` and ``b`` have the same :func:`site_host`."""
     ha = site_host(a)

@@ -214,3 +214,13 @@ def test_fixture_canonical_keys_are_iri_agnostic():
         assert key.isascii()
         assert re.search(r"%(?:[0-9A-F][a-f]|[a-f][0-9A-Fa-f])", key) is None, key
         assert re.search(r"%D[89A-F]%[89AB][0-9A-F]", key), key
+
+
+def test_host_in_domains():
+    from newscrawl.urls import host_in_domains
+
+    assert host_in_domains("www.youm7.com", ["youm7.com"])
+    assert host_in_domains("YOUM7.com", ["youm7.com"])
+    assert not host_in_domains("notyoum7.com", ["youm7.com"])
+    assert not host_in_domains("", ["youm7.com"]) and not host_in_domains(None, ["youm7.com"])
+    assert not host_in_domains("youm7.com", None)

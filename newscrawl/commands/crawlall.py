@@ -22,6 +22,7 @@ from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl import runstatus
 from newscrawl.lock import LockHeld, RunLock
+from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +30,11 @@ logger = logging.getLogger(__name__)
 def spiders_in_snapshot(spider_loader, replay_dir: str) -> list[str]:
     """Names of the spiders with at least one saved page in ``replay_dir/index.json`` (sorted)."""
     entries = json.loads((Path(replay_dir) / "index.json").read_text(encoding="utf-8"))
-    hosts = {(urlsplit(e["url"]).hostname or "").lower() for e in entries}
+    hosts = {urlsplit(e["url"]).hostname for e in entries}
     names = []
     for name in spider_loader.list():
-        domains = getattr(spider_loader.load(name), "allowed_domains", None) or []
-        if any(h == d or h.endswith("." + d) for h in hosts for d in domains):
+        domains = getattr(spider_loader.load(name), "allowed_domains", None)
+        if any(host_in_domains(h, domains) for h in hosts):
             names.append(name)
     return sorted(names)
 

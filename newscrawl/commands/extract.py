@@ -28,6 +28,7 @@ from scrapy.exceptions import DropItem, UsageError
 from scrapy.http import HtmlResponse, Request
 
 from newscrawl.exporters import dumps
+from newscrawl.urls import host_in_domains
 
 
 def url_for_file(path: Path) -> str | None:
@@ -49,12 +50,10 @@ def url_for_file(path: Path) -> str | None:
 
 
 def spider_for_url(spider_loader, url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    host = urlsplit(url).hostname
     for name in spider_loader.list():
-        cls = spider_loader.load(name)
-        for d in getattr(cls, "allowed_domains", None) or []:
-            if host == d or host.endswith("." + d):
-                return name
+        if host_in_domains(host, getattr(spider_loader.load(name), "allowed_domains", None)):
+            return name
     return "generic"
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -30,6 +29,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.encoding import repair_encoding
 from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
+from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +136,7 @@ class NewsSpider(scrapy.Spider):
         entries = json.loads(index.read_text(encoding="utf-8"))
         out = []
         for entry in entries:
-            host = (urlsplit(entry["url"]).hostname or "").lower()
-            if any(host == d or host.endswith("." + d) for d in self.allowed_domains or []):
+            if host_in_domains(urlsplit(entry["url"]).hostname, self.allowed_domains):
                 out.append(entry["url"])
         return out
 
@@ -259,8 +258,8 @@ class NewsSpider(scrapy.Spider):
         return request if self._is_internal(request.url) else None
 
     def _is_internal(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return bool(host) and any(host == d or host.endswith("." + d) for d in (self.allowed_domains or [host]))
+        host = urlsplit(url).hostname
+        return bool(host) and (not self.allowed_domains or host_in_domains(host, self.allowed_domains))
 
     # ---- discovery (RSS, sitemaps) ----------------------------------------------------
     def parse_discovery(self, response):
