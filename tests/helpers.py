@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request
@@ -38,3 +39,12 @@ def split_output(results):
     for r in results or []:
         (requests if isinstance(r, Request) else items).append(r)
     return items, requests
+
+
+def closed_port() -> int:
+    """A loopback TCP port with nothing listening (bound, read, released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -5,12 +5,12 @@ for the failure path, and one real crawl per reactor kind in a subprocess."""
 import asyncio
 import json
 import logging
-import socket
 import subprocess
 import sys
 import textwrap
 import threading
 from pathlib import Path
+from tests.helpers import closed_port
 
 try:
     import mongomock_ng as mongomock  # the mongomock-ng distribution's import name
@@ -449,16 +449,10 @@ def test_mongo_failure_falls_back_to_memory(docs, caplog, ping_fails):
     assert "mongodb://crawler:***@news-db.example:27017/newscrawl" in caplog.text and "s3cr" not in caplog.text
 
 
-def _closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_real_pymongo_client_against_a_dead_server(docs, caplog):
-    uri = f"mongodb://crawler:hunter2@127.0.0.1:{_closed_port()}/newscrawl"
+    uri = f"mongodb://crawler:hunter2@127.0.0.1:{closed_port()}/newscrawl"
 
     def factory(config):
         return pymongo.MongoClient(config.uri, serverSelectionTimeoutMS=150, connectTimeoutMS=150)

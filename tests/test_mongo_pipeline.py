@@ -14,7 +14,6 @@ import inspect
 import logging
 import os
 import shutil
-import socket
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -43,6 +42,7 @@ from newscrawl.storage.writer import (
     ops_for_item,
     sanitize_key,
 )
+from tests.helpers import closed_port
 
 UTC = timezone.utc
 CAIRO = ZoneInfo("Africa/Cairo")
@@ -131,12 +131,6 @@ def tickers(client):
     return client[DB]["tickers"]
 
 
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # ----------------------------------------------------------------------------- documents

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -38,6 +37,7 @@ from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.storage.client import MongoConfig, MongoConfigError
 from newscrawl.storage.spool import Spool
 from newscrawl.storage.writer import MongoWriter, WriterSettings, ops_for_item
+from tests.helpers import closed_port
 
 UTC = timezone.utc
 DB = "newscrawl_wire"
@@ -229,12 +229,6 @@ def ticker(n: int, site: str = "alpha") -> TickerItem:
                       page_url=f"https://news.example/{site}/", seen_at=T0)
 
 
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def make_writer(uri: str, spool_dir, *, retry_times=3, probe=3600.0, timeout_ms=800, socket_ms=2000, **kw):

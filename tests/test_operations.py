@@ -8,7 +8,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from newscrawl import runstatus
 from newscrawl.lock import RunLock
 from newscrawl.runner import run_all
 from tests.loopback import LoopbackSite
+from tests.helpers import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = re.compile(r"^/rtl/\d{4}/\d{2}/\d{2}/")
@@ -84,17 +84,11 @@ def test_second_run_exits_at_once_while_the_lock_is_held(tmp_path):
                        spider_args={"start_url": site.base + "/rtl/"}, env={"MONGO_ENABLED": "0"}, timeout=120) == 0
 
 
-def _closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_exit_status_when_no_page_could_be_fetched(tmp_path):
     status = run_all(["jannah_demo"], settings=settings_for(tmp_path, RETRY_TIMES="0"),
-                     spider_args={"start_url": f"http://127.0.0.1:{_closed_port()}/rtl/"},
+                     spider_args={"start_url": f"http://127.0.0.1:{closed_port()}/rtl/"},
                      env={"MONGO_ENABLED": "0"}, timeout=120)
     assert status == runstatus.EXIT_NO_PAGES == 3
 
@@ -107,7 +101,7 @@ def test_exit_status_when_items_fall_below_the_minimum(tmp_path):
 def test_exit_status_when_mongodb_kept_failing(tmp_path):
     with LoopbackSite() as site:
         status = crawl(site, tmp_path, env={"MONGO_ENABLED": "1"},
-                       MONGO_URI=f"mongodb://127.0.0.1:{_closed_port()}", MONGO_SERVER_SELECTION_TIMEOUT_MS="300")
+                       MONGO_URI=f"mongodb://127.0.0.1:{closed_port()}", MONGO_SERVER_SELECTION_TIMEOUT_MS="300")
     assert status == runstatus.EXIT_MONGO_SPOOLED == 4
     assert list((tmp_path / "spool").rglob("*.jsonl"))  # the items wait in the spool
     assert len(feed_items(tmp_path)[0]) >= 8  # and the feed still got them
