@@ -21,7 +21,7 @@ setup(
         "datasketch>=1.6",
     ],
     extras_require={
-        "test": ["pytest>=8", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],
+        "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],
         "redis": ["scrapy-redis>=0.9.1", "redis>=5"],
     },
     entry_points={
