@@ -26,7 +26,9 @@ class ArticleItem(scrapy.Item):
     published_raw = scrapy.Field()  # str: the date string as it appeared in the page
     modified = scrapy.Field()  # datetime, aware, UTC, or None
     author = scrapy.Field()  # str or None: the byline, prefix such as «كتب» removed
-    agency = scrapy.Field()  # str or None: source/agency credit, e.g. «وكالة ثقة»
+    agency = scrapy.Field()  # str or None: source/agency credit, e.g. «وكالة ثقة», «فرانس برس» (canonical name)
+    dateline = scrapy.Field()  # str or None: the city a credit names («القاهرة» of «القاهرة - أ ش أ»)
+    publisher = scrapy.Field()  # str or None: the site's display name as the page states it (og:site_name ...)
     lead = scrapy.Field()  # str or None: summary / standfirst
     body = scrapy.Field()  # list[str]: paragraphs in page order, display form
     categories = scrapy.Field()  # list[str]

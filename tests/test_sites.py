@@ -112,6 +112,20 @@ def expected_published(value: str, tz: str):
     return dt, False
 
 
+def credit_of(item) -> str | None:
+    """What the oracle's ``author`` field holds: "byline or agency, else null" (SOURCES.md).
+
+    A person's byline is ``author``; an agency or desk credit is ``agency`` with its dateline,
+    and the oracle writes it as the page prints it («أبوظبي - البيان»).  An oracle that gives no
+    author where the page has only a desk credit (eldigitaldealbacete's «/Redacción/») matches an
+    item whose ``author`` is ``None``."""
+    if item.get("author"):
+        return item["author"]
+    if item.get("agency"):
+        return f"{item['dateline']} - {item['agency']}" if item.get("dateline") else item["agency"]
+    return None
+
+
 def assert_published(item, oracle, tz):
     if oracle["published"] is None:
         return
@@ -132,7 +146,7 @@ def test_article_title_author_sections(oracle_path):
     assert item["extraction"].startswith("site:")
     assert item["site"] == spider.name
     assert item["title"] == norm(oracle["title"])
-    assert item["author"] == norm(oracle["author"])
+    assert norm(oracle["author"]) in (item["author"], credit_of(item))
     assert item["categories"] == [norm(c) for c in oracle["categories"]]
     assert item["tags"] == [norm(t) for t in oracle["tags"]]
 
@@ -249,7 +263,7 @@ def test_generic_fallback_matches_oracle_except_known(oracle_path):
     tz = spider_for(oracle["url"]).timezone
     checks = {
         "published": lambda: assert_published(item, oracle, tz),
-        "author": lambda: item["author"] == norm(oracle["author"]) or pytest.fail(item["author"]),
+        "author": lambda: norm(oracle["author"]) in (item["author"], credit_of(item)) or pytest.fail(str(credit_of(item))),
         "tags": lambda: item["tags"] == [norm(t) for t in oracle["tags"]] or pytest.fail(str(item["tags"])),
         "categories": lambda: item["categories"] == [norm(c) for c in oracle["categories"]] or pytest.fail(str(item["categories"])),
         "paragraph_count": lambda: len(item["body"]) == oracle["paragraph_count"] or pytest.fail(str(len(item["body"]))),

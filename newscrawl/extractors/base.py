@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from functools import cached_property
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from w3lib.url import safe_url_string
 
 from newscrawl.dates import parse_date, parse_machine_date
 from newscrawl.extractors.boilerplate import is_boilerplate
+from newscrawl.extractors.credits import Credit, opening_credit, parse_credit, publisher_keys
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
 from newscrawl.extractors.metadata import PageMetadata
 from newscrawl.loaders import ArticleLoader, TickerLoader
@@ -43,6 +44,10 @@ class ExtractionError(Exception):
 #: byline prefixes that are not part of a name: «كتب», «كتبت», «بقلم», «حوار:», «إعداد» ...
 # longest first, and a word boundary (space or colon) after the prefix: «كتبت أسماء» must not leave «ت أسماء»
 _BYLINE_PREFIX = re.compile(r"^(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|بواسطة|By)(?:\s*[:：]\s*|\s+)", re.IGNORECASE)
+
+
+#: a first body line that is a byline: «كتب محمد علي», «بقلم: …», "By Jane Doe"
+_BODY_BYLINE = re.compile(r"^(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد|By|Written by)(?:\s*[:：]\s*|\s+)\S", re.IGNORECASE)
 
 
 def clean_byline(text: str | None) -> str | None:
@@ -170,13 +175,90 @@ class ArticlePage:
                     break
         return clean_byline(raw)
 
+    # ---- credits: author, agency, dateline, publisher ---------------------------------
+    def publisher(self) -> str | None:
+        """The site's display name as the page states it: ``og:site_name`` -> JSON-LD
+        ``publisher.name`` -> ``application-name``; ``None`` when the page names none."""
+        names = [self.meta.meta("og:site_name")]
+        for p in _as_list(self.meta.article.get("publisher")):
+            if isinstance(p, dict) and isinstance(p.get("name"), str):
+                names.append(p["name"])
+        names.append(self.meta.meta("application-name"))
+        for n in names:
+            if isinstance(n, str) and n.strip():
+                return " ".join(n.split())
+        return None
+
+    @cached_property
+    def _publishers(self) -> frozenset[str]:
+        names = [self.meta.meta("og:site_name"), self.meta.meta("application-name"), self.meta.meta("twitter:site")]
+        for p in _as_list(self.meta.article.get("publisher")):
+            if isinstance(p, dict):
+                names.append(p.get("name"))
+        host = urlsplit(self.response.url).hostname
+        return publisher_keys(*[n.lstrip("@") if isinstance(n, str) else n for n in names], host=host)
+
+    def credit_candidates(self):
+        """Byline strings in priority order: the site's byline (:meth:`byline`), then -- read
+        only when the ones before name nobody -- JSON-LD ``author`` Persons, ``<meta name=author>``,
+        a short first body line «كتب …» / «بقلم …» / "By …"."""
+        yield self.byline()
+        for a in _as_list(self.meta.article.get("author")):
+            if isinstance(a, dict) and "Organization" not in _as_list(a.get("@type")):
+                yield a.get("name") if isinstance(a.get("name"), str) else None
+            elif isinstance(a, str):
+                yield a
+        yield self.meta.meta("author", "article:author")
+        line = self._body_byline_line()
+        if line:
+            yield line
+
+    def _body_byline_line(self) -> str | None:
+        body = self._body_cached
+        if body and len(body[0]) <= 60 and _BODY_BYLINE.match(body[0]):
+            return body[0]
+        return None
+
+    @cached_property
+    def _body_cached(self) -> list[str]:
+        return self.body()
+
+    @cached_property
+    def credit(self) -> Credit:
+        """:class:`~newscrawl.extractors.credits.Credit` of the page: the first candidate that names
+        a person or an agency wins (placeholders and the publisher's own name are skipped);
+        a dateline/agency opening the first paragraph («دمشق-سانا», «القاهرة (رويترز) -») adds
+        the agency and dateline when no byline gave them."""
+        author = agency = dateline = None
+        for raw in self.credit_candidates():
+            if not raw or not isinstance(raw, str):
+                continue
+            cleaned = clean_byline(raw)
+            if cleaned and cleaned in self.AGENCY_NAMES:
+                agency = cleaned
+                break
+            if raw.strip().startswith("http"):
+                continue
+            c = parse_credit(raw, publishers=self._publishers)
+            if c.author or c.agency:
+                author, agency, dateline = c.author, c.agency, c.dateline
+                break
+            dateline = dateline or c.dateline
+        if agency is None:
+            lead_credit = opening_credit(self._body_cached[0]) if self._body_cached else Credit()
+            if lead_credit.agency:
+                agency = lead_credit.agency
+                dateline = dateline or lead_credit.dateline
+        return Credit(author=author, agency=agency, dateline=dateline)
+
     def author(self) -> str | None:
-        b = self.byline()
-        return None if b and b in self.AGENCY_NAMES else b
+        return self.credit.author
 
     def agency(self) -> str | None:
-        b = self.byline()
-        return b if b and b in self.AGENCY_NAMES else None
+        return self.credit.agency
+
+    def dateline(self) -> str | None:
+        return self.credit.dateline
 
     def categories(self) -> list[str]:
         if self.CATEGORY_CSS:
@@ -217,7 +299,10 @@ class ArticlePage:
         title = self.title()
         if not title:
             raise ExtractionError("no_title", self.response.url)
-        body = self.body()
+        body = list(self._body_cached)
+        line = self._body_byline_line()
+        if line and self.author() and self.author() in line:  # the byline opened the body: not text
+            body = body[1:]
         if not body:
             raise ExtractionError("no_body", self.response.url)
         published, published_raw = self.published()
@@ -231,6 +316,8 @@ class ArticlePage:
         loader.add_value("modified", self.modified())
         loader.add_value("author", self.author())
         loader.add_value("agency", self.agency())
+        loader.add_value("dateline", self.dateline())
+        loader.add_value("publisher", self.publisher())
         loader.add_value("lead", self.lead())
         loader.add_value("body", body)
         loader.add_value("categories", self.categories())
@@ -242,7 +329,7 @@ class ArticlePage:
         item = loader.load_item()
         for key in ("body", "categories", "tags", "images"):
             item.setdefault(key, [])
-        for key in ("published", "published_raw", "modified", "author", "agency", "lead"):
+        for key in ("published", "published_raw", "modified", "author", "agency", "dateline", "publisher", "lead"):
             item.setdefault(key, None)
         return item
 

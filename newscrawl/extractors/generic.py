@@ -40,20 +40,22 @@ import trafilatura
 logging.getLogger("trafilatura.core").setLevel(logging.CRITICAL)
 
 from newscrawl.dates import parse_date, parse_machine_date
-from newscrawl.extractors.base import ArticlePage, _as_list, clean_byline
+from newscrawl.extractors.base import ArticlePage, _as_list
 from newscrawl.extractors.boilerplate import is_boilerplate
 from newscrawl.extractors.html import first_text, text_blocks
 
 _WS = re.compile(r"\s+")
 #: a body line that is a byline, «حوار: آسيا العتروس», «كتبت أسماء نصار»
 _BYLINE_LINE = re.compile(r"^(?:حوار|بقلم|كتبت|كتب|إعداد|اعداد|تقرير|متابعة)\s*[:：]?\s+(\S.{1,50})$")
-#: «حسام أبو العلا - القاهرة»: a name followed by a one- or two-word dateline city
-_NAME_DATELINE = re.compile(r"^(\S+(?:\s+\S+)+?)\s+[-–—]\s+\S+(?:\s\S+)?$")
 _END_PUNCT = re.compile(r"[.!?؟…:؛»\")]$")
 _ARTICLE_TYPE = re.compile(r"(?:News|Reportage|Analysis|Opinion|Blog)?(?:Article|Posting)\b")
 #: og:type values that say "not an article"
 _NOT_ARTICLE_OG = {"website", "profile", "video.other", "music.song", "book"}
-_BYLINE_CSS = "a[rel~=author], .byline, .author-name, .writeBy, [class*=byline], [class*=writer], .post-author, .article-author"
+_BYLINE_CSS = ("a[rel~=author], .byline, .meta-author, .author-name, .writeBy, [class*=byline], [class*=writer], "
+               ".post-author, .article-author, .entry-author, .td-post-author-name, .jeg_meta_author, "
+               ".post-meta-author, .author-link, [itemprop=author]")
+#: link texts in a byline element that are not a name
+_NOT_A_NAME = re.compile(r"^(?:send an email|email|e-mail|twitter|facebook|more|المزيد|راسل|أرسل|ارسل|تويتر|فيسبوك)\b", re.I)
 
 
 def _norm(s: str | None) -> str:
@@ -148,18 +150,6 @@ class GenericArticlePage(ArticlePage):
         return None, raw
 
     # ---- author ------------------------------------------------------------------
-    def _publisher_names(self) -> set[str]:
-        names = {self.meta.meta("og:site_name"), self.meta.meta("application-name")}
-        for p in _as_list(self.meta.article.get("publisher")):
-            if isinstance(p, dict):
-                names.add(p.get("name"))
-        return {_norm(n).lower() for n in names if isinstance(n, str) and _norm(n)}
-
-    def _is_publisher(self, name: str) -> bool:
-        low = name.lower()
-        # «LBCI» is the publisher «LBCI Lebanon»; «أبوظبي - البيان» (dateline - paper) is a credit line
-        return any(low == p or low in p for p in self._publisher_names())
-
     @cached_property
     def _raw_lines(self) -> list[str]:
         text = getattr(self._doc, "text", None) or ""
@@ -185,24 +175,33 @@ class GenericArticlePage(ArticlePage):
                 return value
         return None
 
-    def byline(self) -> str | None:
-        candidates = [super().byline(), self.meta.meta("author", "article:author"), self._microdata_author()]
-        candidates.append(first_text(self.sel, _BYLINE_CSS))
-        line = self._byline_line()
-        if line:
-            candidates.append(line)
-        candidates.append(getattr(self._doc, "author", None))
-        for c in candidates:
-            if not c or "http" in c or len(c) > 80:
+    def _byline_element(self) -> str | None:
+        """The text of a byline-classed element of the article (not of a sidebar, related-posts
+        box or footer).  When the element holds links, the first link that is not a mail/share
+        link is the name (Jannah's ``span.meta-author`` wraps the name link and a «Send an
+        email» link)."""
+        for el in self.sel.css(_BYLINE_CSS):
+            if el.xpath("ancestor::aside | ancestor::footer | ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' widget ')]"
+                        " | ancestor::*[contains(@class, 'related')] | ancestor::*[contains(@class, 'author-box')]"
+                        " | ancestor::*[contains(@class, 'about-author')]"):
                 continue
-            c = _norm(c)
-            name = clean_byline(c)
-            if name and not c.startswith("("):  # «(أبوظبي - البيان)» is a credit line: kept whole
-                m = _NAME_DATELINE.match(name)
-                name = m.group(1) if m else name
-            if name and not self._is_publisher(name):
-                return name
+            links = [a for a in el.css("a") if not (a.attrib.get("href") or "").startswith(("mailto:", "tel:"))
+                     and "share" not in (a.attrib.get("class") or "")]
+            for a in links:
+                text = _norm(" ".join(a.css("::text").getall()))
+                if text and not _NOT_A_NAME.search(text):
+                    return text
+            text = _norm(" ".join(el.css("::text").getall()))
+            if text:
+                return text
         return None
+
+    def credit_candidates(self):
+        yield from super().credit_candidates()
+        yield self._microdata_author()
+        yield self._byline_element()
+        yield self._byline_line()
+        yield getattr(self._doc, "author", None)
 
     # ---- body --------------------------------------------------------------------
     def body(self) -> list[str]:

@@ -52,6 +52,8 @@ class NewsSpider(scrapy.Spider):
     timezone: str = "UTC"
     #: language reported when the page does not declare one
     language: str = "ar"
+    #: the site's display name, used for ``publisher`` when a page names none (og:site_name ...)
+    publisher_name: str | None = None
     #: page objects tried in order; the first whose ``is_article()`` is true extracts the article
     article_pages: tuple[type[ArticlePage], ...] = (ArticlePage,)
     #: generic fallback used when a site parser finds no body (None: no fallback)
@@ -202,6 +204,8 @@ class NewsSpider(scrapy.Spider):
             logger.exception("extraction failed on %s", response.url)
             self._inc(f"newscrawl/dropped/extraction_error/{type(exc).__name__}")
             return None
+        if not item.get("publisher") and self.publisher_name:
+            item["publisher"] = self.publisher_name
         if item.get("published") is None:
             self._inc("newscrawl/dates/unparsed" if item.get("published_raw") else "newscrawl/dates/missing")
             if item.get("published_raw"):

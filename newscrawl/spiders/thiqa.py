@@ -26,6 +26,7 @@ class ThiqaArticlePage(JannahArticlePage):
 class ThiqaSpider(JannahSpider):
     name = "thiqa"
     timezone = "Asia/Damascus"
+    publisher_name = "وكالة ثقة"
     language = "ar"
     start_urls = [DEFAULT_START_URL]
     allowed_domains = [DEFAULT_START_URL.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")]
