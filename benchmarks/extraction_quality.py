@@ -156,6 +156,14 @@ def score_date(got, oracle, tz):
     return got.replace(second=0, microsecond=0) == expected.replace(second=0, microsecond=0), day_ok
 
 
+def _credit(item):
+    if item.get("author"):
+        return item["author"]
+    if item.get("agency"):
+        return f"{item['dateline']} - {item['agency']}" if item.get("dateline") else item["agency"]
+    return None
+
+
 def score_article(item, oracle, tz):
     if item is None:
         return {k: False for k, _ in FIELDS if k != "ticker"}
@@ -166,7 +174,8 @@ def score_article(item, oracle, tz):
         "title": item.get("title") == norm(oracle["title"]),
         "date_minute": minute,
         "date_day": day,
-        "author": (item.get("author") or None) == norm(oracle["author"]),
+        # the oracle's author is "byline or agency": a person's byline, else the credit as printed
+        "author": norm(oracle["author"]) in ((item.get("author") or None), _credit(item)),
         "categories": list(item.get("categories") or []) == [norm(c) for c in oracle["categories"]],
         "tags": list(item.get("tags") or []) == [norm(t) for t in oracle["tags"]],
         "first": bool(body) and body[0].startswith(norm(oracle["body_first_sentence"])),
