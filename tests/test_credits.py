@@ -124,3 +124,37 @@ def test_city_paper_credit_is_split_into_dateline_and_agency():
 def test_publisher_meta_author_is_not_an_author():
     page = _page("lbcgroup.tv")  # <meta name=author content="LBCI">, og:site_name «LBCI Lebanon»-like
     assert page.author() is None and page.agency() is None
+
+
+# ---- lead: a standfirst, never a copy of the body's opening ----------------------------------
+
+from newscrawl.extractors.base import lead_or_none  # noqa: E402
+
+
+def test_lead_that_copies_the_body_opening_is_dropped():
+    body = ["ثمّن أحمد ساير داودزي جهود الإمارات في تقديم المساعدات للدول في العالم.",
+            "ودعا داودزي أبناء الجالية الأفغانية في الدولة إلى الالتزام بالإجراءات."]
+    # og:description as albayan.ae prints it: paragraphs glued, cut mid-word
+    lead = "ثمّن أحمد ساير داودزي جهود الإمارات في تقديم المساعدات للدول في العالم.ودعا داودزي أبناء الجالية الأفغانية في ال"
+    assert lead_or_none(lead, body) is None
+    assert lead_or_none("ثمن احمد ساير داودزي جهود الامارات في تقديم المساعدات...", body) is None  # tashkeel/hamza only
+    standfirst = "السفير يشيد بالتسهيلات المقدمة للجالية خلال الأزمة"
+    assert lead_or_none(standfirst, body) == standfirst
+    assert lead_or_none(None, body) is None
+
+
+@pytest.mark.parametrize("host, lead", [
+    ("albayan.ae", None),        # og:description: the first 300 characters of the text
+    ("youm7.com", None),         # description = first paragraph («والري» vs «والرى»)
+    ("alyaum.com", None),        # first paragraph cut with «...»
+    ("assabah.com.tn", "- الجيل الذي سعى النظام لتدجينه طوال 3 عقود"),  # a real standfirst: kept
+])
+def test_lead_on_real_pages(host, lead):
+    from tests.test_sites import ARTICLES, the_article
+
+    path = next(p for p in ARTICLES if p.parent.name == host)
+    _oracle, _spider, item = the_article(path)
+    if lead is None:
+        assert item["lead"] is None
+    else:
+        assert item["lead"].startswith(lead)

@@ -62,6 +62,45 @@ def clean_byline(text: str | None) -> str | None:
     return t or None
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\.{2,}|…)\s*$")
+_NOT_KEY = re.compile(r"\W+")
+
+
+def _squeezed_key(text: str) -> str:
+    """Match key with every non-word character removed: «العالم.ودعا» == «العالم. ودعا»."""
+    from newscrawl.arabic import match_key
+
+    return _NOT_KEY.sub("", match_key(text))
+
+
+def lead_or_none(lead: str | None, body: list[str]) -> str | None:
+    """``lead`` unless it is only a copy of the body's opening.
+
+    CMSs fill ``og:description`` with the first N characters of the text, often cut mid-word
+    («… في ال») and with paragraphs glued («العالم.ودعا»); such a "lead" says nothing the body
+    does not, so it is ``None``.  Compared by match key with punctuation and spaces removed
+    (alef maqsura, hamza and tashkeel differences are not differences); a leading credit
+    («/Redacción/ …») is skipped.  A real standfirst (text that does not open the body) is kept
+    as the page gives it.
+    """
+    if not lead or not body:
+        return lead or None
+    trimmed = _ELLIPSIS.sub("", lead)
+    words = trimmed.split()
+    if len(words) > 3 and not _ELLIPSIS.search(words[-1]):
+        trimmed_cut = " ".join(words[:-1])  # the last word may be cut («ال» of «العالم»)
+    else:
+        trimmed_cut = trimmed
+    lk = _squeezed_key(trimmed_cut)
+    bk = _squeezed_key(" ".join(body[:3]))
+    if len(lk) < 20 or len(bk) < 20:
+        return lead
+    start = lk.find(bk[:20])
+    if 0 <= start <= 30 and bk.startswith(lk[start:]):
+        return None
+    return lead
+
+
 class ArticlePage:
     """One article page.  Subclass and set the CSS hooks, or override a field method.
 
@@ -318,7 +357,7 @@ class ArticlePage:
         loader.add_value("agency", self.agency())
         loader.add_value("dateline", self.dateline())
         loader.add_value("publisher", self.publisher())
-        loader.add_value("lead", self.lead())
+        loader.add_value("lead", lead_or_none(self.lead(), body))
         loader.add_value("body", body)
         loader.add_value("categories", self.categories())
         loader.add_value("tags", self.tags())
