@@ -158,3 +158,18 @@ def test_lead_on_real_pages(host, lead):
         assert item["lead"] is None
     else:
         assert item["lead"].startswith(lead)
+
+
+def test_yoast_graph_author_reference_is_resolved():
+    # Yoast SEO's @graph: the Article names its author by @id only; the Person node has the name
+    html = """<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+      {"@type":"NewsArticle","@id":"https://news.example/a/#article","headline":"عنوان الخبر",
+       "author":{"@id":"https://news.example/#/schema/person/1"},
+       "publisher":{"@id":"https://news.example/#organization"}},
+      {"@type":"Organization","@id":"https://news.example/#organization","name":"أخبار المثال"},
+      {"@type":"Person","@id":"https://news.example/#/schema/person/1","name":"سارة الأحمد"}]}</script>
+      </head><body><h1>عنوان الخبر</h1><p>نص</p></body></html>"""
+    url = "https://news.example/a/"
+    page = GenericArticlePage(HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url)), site="generic")
+    assert page.author() == "سارة الأحمد"
+    assert page.publisher() == "أخبار المثال"

@@ -220,6 +220,7 @@ class ArticlePage:
         ``publisher.name`` -> ``application-name``; ``None`` when the page names none."""
         names = [self.meta.meta("og:site_name")]
         for p in _as_list(self.meta.article.get("publisher")):
+            p = self._ld_resolve(p)
             if isinstance(p, dict) and isinstance(p.get("name"), str):
                 names.append(p["name"])
         names.append(self.meta.meta("application-name"))
@@ -232,10 +233,20 @@ class ArticlePage:
     def _publishers(self) -> frozenset[str]:
         names = [self.meta.meta("og:site_name"), self.meta.meta("application-name"), self.meta.meta("twitter:site")]
         for p in _as_list(self.meta.article.get("publisher")):
+            p = self._ld_resolve(p)
             if isinstance(p, dict):
                 names.append(p.get("name"))
         host = urlsplit(self.response.url).hostname
         return publisher_keys(*[n.lstrip("@") if isinstance(n, str) else n for n in names], host=host)
+
+    def _ld_resolve(self, node):
+        """A JSON-LD reference ``{"@id": …}`` without a name replaced by the node it names
+        (Yoast's ``@graph``: ``"author": {"@id": "…/#/schema/person/…"}``)."""
+        if isinstance(node, dict) and "@id" in node and "name" not in node:
+            for other in self.meta.jsonld:
+                if other is not node and other.get("@id") == node["@id"] and "name" in other:
+                    return other
+        return node
 
     def credit_candidates(self):
         """Byline strings in priority order: the site's byline (:meth:`byline`), then -- read
@@ -243,6 +254,7 @@ class ArticlePage:
         a short first body line «كتب …» / «بقلم …» / "By …"."""
         yield self.byline()
         for a in _as_list(self.meta.article.get("author")):
+            a = self._ld_resolve(a)
             if isinstance(a, dict) and "Organization" not in _as_list(a.get("@type")):
                 yield a.get("name") if isinstance(a.get("name"), str) else None
             elif isinstance(a, str):
