@@ -40,6 +40,10 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
     ("وكالة الأنباء الليبية", Credit(agency="وال")),
     ("وكالة الأنباء الموريتانية", Credit(agency="وكالة الأنباء الموريتانية")),  # any «وكالة …» credit
     ("رويترز", Credit(agency="رويترز")),
+    # a reporter and an agency
+    ("محمد علي - رويترز", Credit(author="محمد علي", agency="رويترز")),
+    ("الفجيرة - وام", Credit(agency="وام", dateline="الفجيرة")),  # a one-word place not in the list
+    ("ياسر حسن (أ ف ب)", Credit(author="ياسر حسن", agency="فرانس برس")),
     # a city first, then a person
     ("بيروت - محمد علي", Credit(author="محمد علي", dateline="بيروت")),
     # placeholders name nobody
@@ -65,8 +69,10 @@ def test_publisher_name_is_never_an_author():
     assert parse_credit("LBCI", publishers=pubs) == Credit()
     assert parse_credit("lbcgroup", publishers=pubs) == Credit()
     assert parse_credit("قناة صدى البلد", publishers=pubs) == Credit()
-    # beside a dateline it is the paper's own desk
+    # beside a dateline it is the paper's own desk; beside a reporter's name it is dropped
     assert parse_credit("بيروت - LBCI", publishers=pubs) == Credit(agency="LBCI", dateline="بيروت")
+    pubs = publisher_keys("اليوم السابع")
+    assert parse_credit("محمد علي | اليوم السابع", publishers=pubs) == Credit(author="محمد علي")
 
 
 def test_agency_and_placeholder_tables():

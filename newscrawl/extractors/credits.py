@@ -240,17 +240,15 @@ def parse_credit(text: str | None, *, publishers: frozenset[str] | set[str] = fr
         a, b = m["a"].strip(), m["b"].strip()
         ag = agency_name(b)
         if ag or _is_publisher(b, pubs):
-            return Credit(agency=ag or b, dateline=a if _name_like(a) and len(a.split()) <= 3 else None)
+            return _beside_credit(a, agency=ag or b, pubs=pubs, own_desk=ag is None)
     parts = [p for p in _DASH_SPLIT.split(t) if p]
     if len(parts) == 2:
         a, b = parts
-        for city, other in ((a, b), (b, a)):
+        for side, other in ((a, b), (b, a)):
             ag = agency_name(other)
-            if ag and len(city.split()) <= 3:
-                return Credit(agency=ag, dateline=city if not agency_name(city) else None)
-        for city, other in ((a, b), (b, a)):
-            if _is_publisher(other, pubs) and len(city.split()) <= 3 and not _is_publisher(city, pubs):
-                return Credit(agency=other, dateline=city)
+            desk = None if ag else (other if _is_publisher(other, pubs) else None)
+            if (ag or desk) and not agency_name(side) and not _is_publisher(side, pubs):
+                return _beside_credit(side, agency=ag or desk, pubs=pubs, own_desk=desk is not None)
         for city, other in ((a, b), (b, a)):
             if is_city(city) and not is_city(other) and len(other.split()) == 1 and not is_placeholder(other):
                 # «الرياض - الحياة»: a city and one word -- a paper's desk, not a person (names have 2+ words)
@@ -263,6 +261,19 @@ def parse_credit(text: str | None, *, publishers: frozenset[str] | set[str] = fr
         if len(a.split()) >= 2 and len(b.split()) <= 2 and _name_like(a):
             return _person(a, pubs, dateline=b)
     return _person(t, pubs)
+
+
+def _beside_credit(side: str, *, agency: str, pubs: frozenset[str], own_desk: bool = False) -> Credit:
+    """The other half of «X - agency»: a known city or a single word is the dateline
+    («دمشق - سانا», «الفجيرة - وام»); two words or more that are no city are the reporter
+    («محمد علي - رويترز»).  The publisher's own name beside a reporter is no agency credit
+    (``own_desk``): it is the ``publisher``."""
+    if is_city(side) or len(side.split()) == 1:
+        return Credit(agency=agency, dateline=side)
+    if _name_like(side) and len(side.split()) <= 4:
+        person = _person(side, pubs)
+        return Credit(author=person.author, agency=None if own_desk and person.author else agency)
+    return Credit(agency=agency)
 
 
 def _person(name: str, pubs: frozenset[str], dateline: str | None = None) -> Credit:
