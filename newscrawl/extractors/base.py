@@ -154,17 +154,32 @@ class ArticlePage:
             return None
         return read_date(text, tz=self.tz, now=self.now, day_first=self.day_first)
 
-    def _element_readings(self, el) -> list[DateReading]:
-        """Readings of one date element: its whole text (when short), else its text nodes."""
-        out = []
+    def _element_readings(self, el, kind: str = "published") -> list[DateReading]:
+        """Readings of one date element: its whole text (when short), else its text nodes.
+
+        A text is an update line when it, or the text node just before it («آخر تحديث:»
+        in its own ``<b>``), carries an update label; ``kind="modified"`` reads only
+        those, ``"published"`` only the others."""
         whole = " ".join(" ".join(el.css("::text").getall()).split())
-        texts = [whole] if whole and len(whole) <= _MAX_DATE_LINE else []
-        texts += [t for t in (" ".join(x.split()) for x in el.xpath(".//text()").getall()) if 4 <= len(t) <= _MAX_DATE_LINE]
-        for t in texts:
+        texts = []
+        if whole and len(whole) <= _MAX_DATE_LINE:
+            texts.append((whole, bool(_UPDATE_LABEL.search(whole)), True))
+        prev = ""
+        for x in el.xpath(".//text()").getall():
+            t = " ".join(x.split())
+            if not t:
+                continue
+            if 4 <= len(t) <= _MAX_DATE_LINE:
+                texts.append((t, bool(_UPDATE_LABEL.search(t) or _UPDATE_LABEL.search(prev)), False))
+            prev = t
+        out = []
+        for t, is_update, is_whole in texts:
+            if is_update != (kind == "modified"):
+                continue
             r = self._read_visible(t)
             if r is not None:
                 out.append(r)
-                if t is whole:
+                if is_whole:
                     break
         return out
 
@@ -208,10 +223,7 @@ class ArticlePage:
             seen.add(key)
             if not trusted and (el.xpath(_CHROME_ANCESTOR_XPATH) or self._inside_body(el)):
                 continue
-            text = " ".join(el.css("::text").getall())
-            if (kind == "modified") != bool(_UPDATE_LABEL.search(text)):
-                continue
-            out.extend(self._element_readings(el))
+            out.extend(self._element_readings(el, kind))
         return out
 
     def url_date(self) -> DateReading | None:
@@ -456,9 +468,10 @@ _DATEISH = (
 #: page chrome whose dates are not the article's: the themes' "today's date" widgets
 #: (Jannah ``.topbar-today-date``, Sahifa ``.today-date``), navigation, sidebars, widgets,
 #: related-post cards, comments, tickers, the site footer.  (An article's own ``<footer>``
-#: holds its date line: Drupal's ``footer.submitted``.)
+#: holds its date line: Drupal's ``footer.submitted``.)  ``<body>`` classes are layout flags
+#: (Jannah's «has-sidebar», «has-date-breaking-components»), not chrome.
 _CHROME_ANCESTOR_XPATH = (
-    "ancestor-or-self::*[self::nav or self::aside or @id='footer' or contains(@class, 'site-footer')"
+    "ancestor-or-self::*[not(self::body or self::html)][self::nav or self::aside or @id='footer' or contains(@class, 'site-footer')"
     " or contains(@class, 'today') or contains(@class, 'topbar') or contains(@class, 'top-bar')"
     " or contains(@class, 'widget') or contains(@class, 'sidebar') or contains(@class, 'related')"
     " or contains(@class, 'comment') or contains(@class, 'breaking') or contains(@class, 'ticker')"
