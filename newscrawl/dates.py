@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from newscrawl.arabic import strip_tashkeel
 
-__all__ = ["DateReading", "read_date", "read_machine_date", "parse_date", "parse_machine_date", "to_utc", "DEFAULT_TZ", "DATEPARSER_SETTINGS", "DATEPARSER_LOCALES"]
+__all__ = ["DateReading", "read_date", "read_machine_date", "read_time", "parse_date", "parse_machine_date", "to_utc", "DEFAULT_TZ", "DATEPARSER_SETTINGS", "DATEPARSER_LOCALES"]
 
 UTC = timezone.utc
 DEFAULT_TZ = "Asia/Damascus"
@@ -758,6 +758,36 @@ def read_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = Non
         if len(fits) == 1:
             return DateReading(fits[0].replace(tzinfo=tzinfo), prepared.precision, s)
     return DateReading(naive.replace(tzinfo=tzinfo), prepared.precision, s, True, alt.replace(tzinfo=tzinfo))
+
+
+_TIME_ONLY_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def read_time(s: str | None) -> tuple[int, int, int | None, timezone | None] | None:
+    """A time of day printed alone («آخر تحديث 14:00 (GMT+0400)», «10:30 م», «الساعة
+    الواحدة ظهرا»): ``(hour 0-23, minute, second or None, stated tzinfo or None)``.
+
+    A page's visible time without a date is combined by the extractors with the day its
+    metadata gives; on its own it is no date.  ``None`` when the text holds a date, several
+    times, anything but a label and one time, or an impossible time.
+    """
+    if not s or not isinstance(s, str):
+        return None
+    text, stated, conflict = _stated_zone(_clean(s))
+    if conflict or _NUMERIC_DATE_RE.search(text) or _MONTH_RE.search(text) or _YEAR4_RE.search(text):
+        return None
+    text = _times_24h(text)
+    dropped = len(_WORD_RE.findall(text))
+    if dropped > 3:
+        return None
+    text = " ".join(_JUNK_RE.sub(" ", _WORD_RE.sub(" ", text)).replace(",", " ").replace("-", " ").split())
+    m = _TIME_ONLY_RE.match(text)
+    if m is None:
+        return None
+    h, mi, sec = int(m.group(1)), int(m.group(2)), m.group(3)
+    if h > 23 or mi > 59 or (sec is not None and int(sec) > 59):
+        return None
+    return h, mi, int(sec) if sec is not None else None, stated
 
 
 def parse_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = None,

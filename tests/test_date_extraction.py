@@ -231,3 +231,26 @@ def test_precision_is_kept_in_feeds_mongodb_and_json_feed():
     doc = ops_for_item(item)[0].update["$set"]
     assert doc["published_precision"] == "day"
     assert article_to_jsonfeed_item(dict(item))["_newscrawl"]["published_precision"] == "day"
+
+
+def test_page_learns_its_numeric_order_from_its_unambiguous_dates():
+    # alyaum.com prints «الاحد 26 / 04 / 2020 03:44» and «22 / 03 / 2020» in its lists: day first
+    assert generic("alyaum.com", "Asia/Riyadh").page_day_first is True
+    # an English page with month names only shows no numeric order
+    assert generic("thenassauguardian.com").page_day_first is None
+
+
+def test_ambiguous_line_settled_by_the_pages_own_order():
+    page = _page("<article><h1>عنوان</h1><div class='post-meta'><span class='date'>04/05/2020 10:30</span></div>" + _BODY
+                 + "</article><ul><li><span class='date'>26/04/2020</span></li></ul>")
+    assert page.page_day_first is True
+    r = page.date_reading("published")
+    assert (r.value.replace(tzinfo=None), r.ambiguous) == (datetime(2020, 5, 4, 10, 30), False)
+
+
+def test_time_alone_on_the_date_line_completes_a_day_only_metadata_date():
+    head = '<meta property="article:modified_time" content="2020-06-03">'
+    page = _page("<article><h1>عنوان</h1><div class='post-meta'><span class='date'>آخر تحديث 14:00 (GMT+0400)</span></div>"
+                 + _BODY + "</article>", head=head, tz="Asia/Dubai")
+    r = page.date_reading("modified")
+    assert r.value == datetime(2020, 6, 3, 10, 0, tzinfo=UTC) and r.precision == "minute"

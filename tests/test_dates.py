@@ -606,3 +606,18 @@ def test_machine_date_precision(text, precision):
 def test_day_only_machine_date_is_midnight_only_with_day_precision():
     r = read_machine_date("2019-02-08", tz="Africa/Tunis")
     assert r.value == datetime(2019, 2, 8, tzinfo=ZoneInfo("Africa/Tunis")) and r.precision == "day"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("آخر تحديث 14:00 (GMT+0400)", (14, 0, None, timezone(timedelta(hours=4)))),
+    ("10:30 م", (22, 30, None, None)),
+    ("الساعة الواحدة ظهرا", (13, 0, None, None)),
+    ("12:42", (12, 42, None, None)),  # lbcgroup.tv prints the time in its own span
+])
+def test_read_time_alone(text, expected):
+    assert dates.read_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-01-08", "قبل 12 دقيقة", "14 مارس 2024 10:00", "25:00", "10:30 و 11:00", None])
+def test_read_time_refuses_dates_and_non_times(text):
+    assert dates.read_time(text) is None

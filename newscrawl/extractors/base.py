@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from newscrawl.dates import DateReading, read_date, read_machine_date
+from newscrawl.dates import DateReading, read_date, read_machine_date, read_time
 from newscrawl.extractors.boilerplate import is_boilerplate
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
 from newscrawl.extractors.metadata import PageMetadata
@@ -154,8 +154,9 @@ class ArticlePage:
             return None
         return read_date(text, tz=self.tz, now=self.now, day_first=self.day_first)
 
-    def _element_readings(self, el, kind: str = "published") -> list[DateReading]:
-        """Readings of one date element: its whole text (when short), else its text nodes.
+    def _element_texts(self, el, kind: str = "published") -> list[tuple[str, bool]]:
+        """Texts of one date element for ``kind``: ``[(text, is_whole_text)]``, its whole
+        text first (when short), then its text nodes.
 
         A text is an update line when it, or the text node just before it («آخر تحديث:»
         in its own ``<b>``), carries an update label; ``kind="modified"`` reads only
@@ -172,10 +173,11 @@ class ArticlePage:
             if 4 <= len(t) <= _MAX_DATE_LINE:
                 texts.append((t, bool(_UPDATE_LABEL.search(t) or _UPDATE_LABEL.search(prev)), False))
             prev = t
+        return [(t, is_whole) for t, is_update, is_whole in texts if is_update == (kind == "modified")]
+
+    def _element_readings(self, el, kind: str = "published") -> list[DateReading]:
         out = []
-        for t, is_update, is_whole in texts:
-            if is_update != (kind == "modified"):
-                continue
+        for t, is_whole in self._element_texts(el, kind):
             r = self._read_visible(t)
             if r is not None:
                 out.append(r)
@@ -194,6 +196,28 @@ class ArticlePage:
                 node = node.getparent()
         return bool(el.xpath(_BODY_ANCESTOR_XPATH))
 
+    @cached_property
+    def _date_line_elements(self) -> list:
+        """The elements that may hold the article's date line (see :meth:`visible_date_readings`)."""
+        elements = []
+        if self.DATE_CSS:
+            elements += [(el, True) for el in self.sel.css(self.DATE_CSS)]
+        h1 = self.sel.css(self.TITLE_CSS or "h1") or self.sel.css("h1")
+        if h1:
+            elements += [(el, False) for el in h1[0].xpath(f"following::*[{_DATEISH}][position() <= 12]")]
+            if h1[0].xpath("ancestor::article"):
+                elements += [(el, False) for el in h1[0].xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")]
+        out, seen = [], set()
+        for el, trusted in elements:
+            key = id(el.root)
+            if key in seen:
+                continue
+            seen.add(key)
+            if not trusted and (el.xpath(_CHROME_ANCESTOR_XPATH) or self._inside_body(el)):
+                continue
+            out.append(el)
+        return out
+
     def visible_date_readings(self, kind: str = "published") -> list[DateReading]:
         """Date readings of the article's visible date line, best first.
 
@@ -205,26 +229,45 @@ class ArticlePage:
         ``.topbar-today-date``, Sahifa ``.today-date``: the render date), navigation,
         sidebars, widgets, related-post cards, comments, tickers.  ``kind="modified"``
         keeps only lines labelled as an update («آخر تحديث», «محدثة», "Updated");
-        ``"published"`` skips them.
+        ``"published"`` skips them.  An ambiguous numeric date («04/05/2020») is
+        re-read in the order the page's other numeric dates show (:meth:`page_day_first`)
+        when the site declares none; otherwise it stays ``ambiguous``.
         """
-        elements = []
-        if self.DATE_CSS:
-            elements += [(el, True) for el in self.sel.css(self.DATE_CSS)]
-        h1 = self.sel.css(self.TITLE_CSS or "h1") or self.sel.css("h1")
-        if h1:
-            elements += [(el, False) for el in h1[0].xpath(f"following::*[{_DATEISH}][position() <= 12]")]
-            elements += [(el, False) for el in h1[0].xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")
-                         if h1[0].xpath("ancestor::article")]
-        out, seen = [], set()
-        for el, trusted in elements:
-            key = id(el.root)
-            if key in seen:
-                continue
-            seen.add(key)
-            if not trusted and (el.xpath(_CHROME_ANCESTOR_XPATH) or self._inside_body(el)):
-                continue
-            out.extend(self._element_readings(el, kind))
+        out = []
+        for el in self._date_line_elements:
+            for r in self._element_readings(el, kind):
+                if r.ambiguous and self.day_first is None and self.page_day_first is not None:
+                    r = read_date(r.raw, tz=self.tz, now=self.now, day_first=self.page_day_first) or r
+                out.append(r)
         return out
+
+    def visible_times(self, kind: str = "published") -> list[tuple]:
+        """Times printed without a date on the date line («آخر تحديث 14:00 (GMT+0400)»):
+        ``[(raw, (hour, minute, second|None, stated tzinfo|None))]`` (:func:`newscrawl.dates.read_time`)."""
+        out = []
+        for el in self._date_line_elements:
+            for t, _whole in self._element_texts(el, kind):
+                hm = read_time(t)
+                if hm is not None:
+                    out.append((t, hm))
+        return out
+
+    @cached_property
+    def page_day_first(self) -> bool | None:
+        """The numeric date order the page itself shows: True when its numeric dates put a
+        number over 12 first («26 / 04 / 2020»), False when second («04/26/2020»), None when
+        it shows neither or both.  Read from every date-like element of the page."""
+        firsts, seconds = 0, 0
+        for text in self.sel.xpath(f"//body//*[{_DATEISH}]/text()").getall():
+            for m in _NUMERIC_DMY_RE.finditer(text.translate(_DIGITS)):
+                a, b = int(m.group(1)), int(m.group(3))
+                firsts += a > 12 >= b
+                seconds += b > 12 >= a
+        if firsts and not seconds:
+            return True
+        if seconds and not firsts:
+            return False
+        return None
 
     def url_date(self) -> DateReading | None:
         """A full date in the URL path («/2020/02/18/slug/», «/2020-02-18/»), day precision.
@@ -277,6 +320,11 @@ class ArticlePage:
             timed = [r for r in same_day if r.precision != "day"]
             if timed:
                 return timed[0]
+            times = self.visible_times(kind)
+            if len({hm for _raw, hm in times}) == 1:  # one time of day printed alone on the date line
+                raw, (h, mi, sec, stated) = times[0]
+                value = datetime(day.year, day.month, day.day, h, mi, sec or 0, tzinfo=stated or ZoneInfo(self.tz))
+                return DateReading(value, "second" if sec is not None else "minute", f"{best.raw} {raw}")
             if same_day and best.precision != "day":  # «2019-02-08T00:00:00+01:00» shown as «الجمعة 8 فيفري 2019»
                 return DateReading(best.value, "day", best.raw)
             return best
@@ -488,6 +536,10 @@ _UPDATE_LABEL = re.compile(r"تحديث|محدث|updated|modified|last\s+update"
 _URL_DATE_RE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)(?P<s>[/\-_])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>0?[1-9]|[12]\d|3[01])(?=[/\-_.]|$)"
 )
+
+
+_NUMERIC_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*\d{4}(?!\d)")
+_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}})
 
 
 def _is_midnight(dt: datetime) -> bool:
