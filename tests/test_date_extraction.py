@@ -169,9 +169,29 @@ def test_ambiguous_line_settled_by_the_metadata_day():
     assert (r.value, r.precision) == (datetime(2020, 5, 4, 10, 30, tzinfo=ZoneInfo("Asia/Riyadh")), "minute")
 
 
-def test_ambiguous_line_without_basis_is_not_used():
-    page = _page("<article><h1>عنوان</h1><div class='post-meta'><span class='date'>04/05/2020 10:30</span></div>" + _BODY + "</article>")
+def test_ambiguous_line_without_basis_is_not_used_but_reported():
+    page = _page("<article><h1>عنوان</h1><div class='post-meta'><span class='date'>04/05/2020 10:30</span></div>" + _BODY + "</article>",
+                 url="https://example.com/2020/04/05/slug")
     assert page.date_reading("published") is None
+    item = page.to_item()
+    # not the URL date either: the page states a date, only its order is unknown
+    assert item["published"] is None and item["published_raw"] == "04/05/2020 10:30"
+
+
+def test_spider_counts_and_logs_an_ambiguous_date_as_unparsed(caplog):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.spiders.generic import GenericSpider
+
+    url = "https://example.com/news/slug"
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article><h1>عنوان</h1>"
+            "<div class='post-meta'><span class='date'>04/05/2020 10:30</span></div>" + _BODY + "</article></body></html>")
+    crawler = get_crawler(GenericSpider, settings_dict={"MONGO_ENABLED": False, "ITEM_PIPELINES": {}, "FEEDS": {}})
+    spider = GenericSpider.from_crawler(crawler, url=url)
+    out = list(spider.parse(HtmlResponse(url, body=html.encode(), request=Request(url))))
+    assert [o["published"] for o in out if hasattr(o, "fields")] == [None]
+    assert crawler.stats.get_value("newscrawl/dates/unparsed") == 1
+    assert "04/05/2020 10:30" in caplog.text
 
 
 @pytest.mark.parametrize("day_first,expected", [(True, datetime(2020, 5, 4, 10, 30)), (False, datetime(2020, 4, 5, 10, 30))])

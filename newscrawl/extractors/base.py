@@ -95,6 +95,7 @@ class ArticlePage:
         self.response = response
         self.day_first = self.DAY_FIRST if day_first is None else day_first
         self._precisions: dict[str, tuple[str, str]] = {}
+        self._ambiguous: dict[str, str] = {}  # kind -> raw of an ambiguous date line nothing settled
         self.sel: Selector = response.selector
         self.site = site
         self.tz = tz
@@ -306,11 +307,9 @@ class ArticlePage:
         visible = []
         for r in self.visible_date_readings(kind):
             if r.ambiguous:
-                if best is None:
-                    continue
-                day = best.value.date()
-                fits = [v for v in (r.value, r.alternative) if v.date() == day]
+                fits = [v for v in (r.value, r.alternative) if best is not None and v.date() == best.value.date()]
                 if len(fits) != 1:
+                    self._ambiguous.setdefault(kind, r.raw)
                     continue
                 r = DateReading(fits[0], r.precision, r.raw)
             visible.append(r)
@@ -336,7 +335,9 @@ class ArticlePage:
     def _date(self, kind: str) -> tuple[datetime | None, str | None]:
         r = self.date_reading(kind)
         if r is None:
-            return None, None
+            # an ambiguous date line left unread is reported as an unparsed date (counted
+            # ``newscrawl/dates/unparsed`` and logged by the spider), not as no date at all
+            return None, self._ambiguous.get(kind)
         self._precisions[kind] = (r.raw, r.precision)
         return r.value, r.raw
 
@@ -425,7 +426,7 @@ class ArticlePage:
         if not body:
             raise ExtractionError("no_body", self.response.url)
         published, published_raw = self.published()
-        if published is None:  # last resort, after every source a subclass adds
+        if published is None and published_raw is None:  # last resort, after every source a subclass adds
             from_url = self.url_date()
             if from_url is not None:
                 published, published_raw = from_url.value, from_url.raw
