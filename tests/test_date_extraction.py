@@ -274,3 +274,23 @@ def test_time_alone_on_the_date_line_completes_a_day_only_metadata_date():
                  + _BODY + "</article>", head=head, tz="Asia/Dubai")
     r = page.date_reading("modified")
     assert r.value == datetime(2020, 6, 3, 10, 0, tzinfo=UTC) and r.precision == "minute"
+
+
+def _site_article(site: str):
+    """The article the site's own spider extracts from the saved page."""
+    from tests.test_sites import crawl
+
+    oracle_path = next((PAGES / site).glob("*.expected.json"))
+    return crawl(oracle_path)[2][0]
+
+
+@pytest.mark.parametrize("site,published,modified", [
+    ("youm7.com", "minute", "second"),  # visible «… 09:23 ص»; meta «2020-08-24T09:23:13Z» read as Cairo time
+    ("assabah.com.tn", "day", None),  # RDFa midnight shown «الجمعة 8 فيفري 2019»
+    ("albayan.ae", "minute", "minute"),
+    ("arabic.sputniknews.com", "second", "second"),
+])
+def test_site_parsers_set_both_precisions(site, published, modified):
+    item = _site_article(site)
+    assert (item["published_precision"], item["modified_precision"]) == (published, modified)
+    assert (item["modified"] is None) == (modified is None)
