@@ -491,7 +491,7 @@ def _word_time(m: re.Match) -> str:
 
 
 _CLOCK_RE = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
-_AMBIGUOUS_RE = re.compile(r"(?<!\d)(\d{1,2})(\s*([/.\-])\s*)(\d{1,2})(\s*\3\s*\d{4}(?!\d))")
+_AMBIGUOUS_RE = re.compile(r"(?<!\d)(\d{1,2})(\s*([/.\-])\s*)(\d{1,2})(\s*\3\s*(?:\d{4}|\d{2})(?![\d:]))")
 
 
 def _times_24h(text: str) -> str:

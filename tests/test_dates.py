@@ -458,7 +458,7 @@ def test_ambiguous_numeric_date_follows_the_site_order(text, order, expected):
     assert r.value.date() == expected and not r.ambiguous and r.precision == "day"
 
 
-@pytest.mark.parametrize("text", ["01/11/1987", "04/05/2020", "الخميس 1 / 11 / 2018 03:45"])
+@pytest.mark.parametrize("text", ["01/11/1987", "04/05/2020", "الخميس 1 / 11 / 2018 03:45", "01/11/87", "1.11.2018 10:30"])
 def test_ambiguous_numeric_date_without_a_basis_is_marked_not_picked(text):
     r = _read(text, tz="Asia/Riyadh")
     assert r.ambiguous

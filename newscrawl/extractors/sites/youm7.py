@@ -45,7 +45,7 @@ class Youm7ArticlePage(ArticlePage):
     def published(self):
         raw = self.visible_date()
         if raw:
-            dt = parse_date(raw, tz=self.tz, now=self.now)
+            dt = parse_date(raw, tz=self.tz, now=self.now, day_first=self.day_first)
             if dt is not None:
                 return dt, raw
         # no visible date: the meta clock is Cairo wall-clock time despite its "Z" (see module doc)
