@@ -177,14 +177,18 @@ class ArticlePage:
         return [(t, is_whole) for t, is_update, is_whole in texts if is_update == (kind == "modified")]
 
     def _element_readings(self, el, kind: str = "published") -> list[DateReading]:
-        out = []
-        for t, is_whole in self._element_texts(el, kind):
-            r = self._read_visible(t)
-            if r is not None:
-                out.append(r)
-                if is_whole:
-                    break
-        return out
+        """Readings of one element: its whole text when that is a date (its ``raw`` narrowed
+        to the one text node that says the same, «2020/12/25 - 1:59 صباحًا» rather than
+        «كتب ضحى عرفة 2020/12/25 - 1:59 صباحًا»), else each text node that is one."""
+        texts = self._element_texts(el, kind)
+        readings = [(self._read_visible(t), is_whole) for t, is_whole in texts]
+        if readings and readings[0][1] and readings[0][0] is not None:
+            whole = readings[0][0]
+            for r, _ in readings[1:]:
+                if r is not None and (r.value, r.precision, r.ambiguous) == (whole.value, whole.precision, whole.ambiguous):
+                    return [r]
+            return [whole]
+        return [r for r, _ in readings if r is not None]
 
     def _inside_body(self, el) -> bool:
         container = self.body_container
