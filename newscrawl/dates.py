@@ -1,19 +1,25 @@
 """Date parsing for Arabic news pages.
 
-Three public functions and one helper:
+Readings (value + precision):
 
-``parse_date(s, *, tz, now)``
+``read_date(s, *, tz, now, day_first)``
     A date as printed on a page («الإثنين، 24 أغسطس 2020 09:23 ص»,
-    «15 كانون 2 2024», «منذ ساعتين», «GMT 17:27 17.03.2020»).
-``parse_machine_date(s, *, tz)``
+    «15 كانون 2 2024», «منذ ساعتين», «GMT 17:27 17.03.2020», «13 شعبان 1410 هـ»)
+    -> :class:`DateReading` (aware ``value``, ``precision`` second/minute/hour/day,
+    ``raw``, ``ambiguous`` + ``alternative`` for a d/m vs m/d date nothing settled).
+``read_machine_date(s, *, tz)``
     A machine-readable value from JSON-LD, ``<meta>`` or ``<time datetime>``
-    (ISO 8601 with or without offset, RFC 2822 from feeds).
-``to_utc(dt)``
-    An aware datetime in UTC (refuses naive values).
+    (ISO 8601 with or without offset, RFC 2822 from feeds) -> :class:`DateReading`.
+``read_time(s)``
+    A time of day printed alone («آخر تحديث 14:00 (GMT+0400)»).
 
-Every result is a timezone-aware ``datetime`` or ``None``.  ``None`` means
-"this string does not state a date": the parsers never fall back to the
-current time and never guess a missing year.
+Values only, for callers that need no precision: ``parse_date`` and
+``parse_machine_date`` (a day comes back as midnight; an ambiguous date as
+``None``), and ``to_utc(dt)`` (an aware datetime in UTC; refuses naive values).
+
+``None`` means "this string does not state a date": the parsers never fall back to
+the current time, never guess a missing year and never pick a numeric day/month
+order without a basis.
 
 Design: absolute dates go through dateparser 1.5 with an explicit locale
 (``ar-SY``: it knows both the Levantine and the Egyptian month names) and
