@@ -294,3 +294,29 @@ def test_site_parsers_set_both_precisions(site, published, modified):
     item = _site_article(site)
     assert (item["published_precision"], item["modified_precision"]) == (published, modified)
     assert (item["modified"] is None) == (modified is None)
+
+
+def test_precision_round_trips_through_a_real_mongodb_server(mongo_uri, tmp_path):
+    import pymongo
+
+    from newscrawl.storage.spool import Spool
+    from newscrawl.storage.writer import MongoWriter, WriterSettings
+
+    item = generic("assabah.com.tn", "Africa/Tunis").to_item()
+    client = pymongo.MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    db = "newscrawl_test_precision"
+    try:
+        client.drop_database(db)
+        writer = MongoWriter(client, db, WriterSettings(retry_backoff=0.0), Spool(tmp_path / "spool"), uri=mongo_uri)
+        assert writer.open().available
+        seg = writer.spool.new_segment()
+        seg.append(ops_for_item(item))
+        assert writer.flush(seg) == {"written": 1}
+        writer.close()
+        doc = client[db]["articles"].find_one({"canonical_url": item["canonical_url"]})
+        assert doc["published_precision"] == "day"
+        assert doc["published"] == datetime(2019, 2, 7, 23, 0, tzinfo=UTC)
+        assert doc["modified_precision"] is None
+    finally:
+        client.drop_database(db)
+        client.close()
