@@ -19,7 +19,6 @@ from scrapy.http import HtmlResponse, Request
 
 from newscrawl.export import article_to_jsonfeed_item
 from newscrawl.exporters import JsonLinesExporter
-from newscrawl.extractors.base import ArticlePage
 from newscrawl.extractors.generic import GenericArticlePage
 from newscrawl.extractors.jannah import JannahArticlePage
 from newscrawl.storage.writer import ops_for_item
