@@ -683,8 +683,9 @@ class DateReading:
     """One date read from a page, with how much of it the page states.
 
     * ``value``: aware ``datetime`` -- the site's zone (``tz``), or the fixed offset
-      the text states (``GMT+3``, ``+04:00``, ``Z``).  A ``"day"`` reading is local
-      midnight of that day *only as a carrier*: its clock is not a time the page gave.
+      the text states (``GMT+3``, ``+04:00``, ``Z``).  The clock of a ``"day"``
+      reading is not a time the page gave: local midnight for a date, ``now``'s time
+      of day for a relative «منذ 3 أيام» (the extractors store both as midnight).
     * ``precision``: ``"second"``, ``"minute"``, ``"hour"`` or ``"day"`` -- the finest
       unit the text states (a relative «منذ ساعتين» is ``"hour"``, «منذ 5 دقائق»
       ``"minute"``, «أمس» ``"day"``).

@@ -319,3 +319,10 @@ def test_precision_round_trips_through_a_real_mongodb_server(mongo_uri, tmp_path
     finally:
         client.drop_database(db)
         client.close()
+
+
+def test_a_relative_day_is_stored_as_that_days_midnight():
+    page = _page("<article><h1>عنوان</h1><div class='post-meta'><span class='date'>منذ 3 أيام</span></div>" + _BODY + "</article>")
+    item = page.to_item()  # NOW = 2022-04-22 15:00 in Riyadh
+    assert item["published"] == datetime(2022, 4, 19, 0, 0, tzinfo=ZoneInfo("Asia/Riyadh")).astimezone(UTC)
+    assert item["published_precision"] == "day"

@@ -343,6 +343,8 @@ class ArticlePage:
             # ``newscrawl/dates/unparsed`` and logged by the spider), not as no date at all
             return None, self._ambiguous.get(kind)
         self._precisions[kind] = (r.raw, r.precision)
+        if r.precision == "day":  # «منذ 3 أيام» is a day: its clock (the crawl's) is no time of the page
+            return r.value.replace(hour=0, minute=0, second=0, microsecond=0, fold=0), r.raw
         return r.value, r.raw
 
     def published(self) -> tuple[datetime | None, str | None]:
