@@ -326,3 +326,12 @@ def test_a_relative_day_is_stored_as_that_days_midnight():
     item = page.to_item()  # NOW = 2022-04-22 15:00 in Riyadh
     assert item["published"] == datetime(2022, 4, 19, 0, 0, tzinfo=ZoneInfo("Asia/Riyadh")).astimezone(UTC)
     assert item["published_precision"] == "day"
+
+
+def test_generic_reads_the_date_line_of_the_headline_not_of_a_logo_h1():
+    page = _page("<header><h1 class='logo'>صحيفة المثال</h1><span class='date'>الجمعة 22 أبريل 2022</span></header>"
+                 "<article><h1>وزير الري يشهد توقيع عقد</h1><div class='post-meta'><span class='date'>الإثنين، 24 أغسطس 2020</span></div>"
+                 + _BODY + "</article>",
+                 head="<meta property='og:title' content='وزير الري يشهد توقيع عقد'>")
+    r = page.date_reading("published")
+    assert (r.value.replace(tzinfo=None), r.precision) == (datetime(2020, 8, 24), "day")

@@ -201,17 +201,22 @@ class ArticlePage:
                 node = node.getparent()
         return bool(el.xpath(_BODY_ANCESTOR_XPATH))
 
+    def headline_element(self) -> Selector | None:
+        """The element holding the headline: the first ``TITLE_CSS`` match (else the first ``<h1>``)."""
+        found = (self.sel.css(self.TITLE_CSS) if self.TITLE_CSS else []) or self.sel.css("h1")
+        return found[0] if found else None
+
     @cached_property
     def _date_line_elements(self) -> list:
         """The elements that may hold the article's date line (see :meth:`visible_date_readings`)."""
         elements = []
         if self.DATE_CSS:
             elements += [(el, True) for el in self.sel.css(self.DATE_CSS)]
-        h1 = self.sel.css(self.TITLE_CSS or "h1") or self.sel.css("h1")
-        if h1:
-            elements += [(el, False) for el in h1[0].xpath(f"following::*[{_DATEISH}][position() <= 12]")]
-            if h1[0].xpath("ancestor::article"):
-                elements += [(el, False) for el in h1[0].xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")]
+        h1 = self.headline_element()
+        if h1 is not None:
+            elements += [(el, False) for el in h1.xpath(f"following::*[{_DATEISH}][position() <= 12]")]
+            if h1.xpath("ancestor::article"):
+                elements += [(el, False) for el in h1.xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")]
         out, seen = [], set()
         for el, trusted in elements:
             key = id(el.root)

@@ -125,6 +125,14 @@ class GenericArticlePage(ArticlePage):
         return h1s[0] if h1s else getattr(self._doc, "title", None)
 
     # ---- date --------------------------------------------------------------------
+    def headline_element(self):
+        """The ``<h1>`` whose text is the chosen title (a logo ``<h1>`` may come first)."""
+        title = _norm(self.title())
+        for h in self.sel.css("h1"):
+            if _norm(" ".join(h.css("::text").getall())) == title:
+                return h
+        return super().headline_element()
+
     def machine_date_readings(self, kind: str):
         """JSON-LD -> ``<meta>`` -> ``<time datetime>`` (:class:`ArticlePage`), then schema.org
         microdata / RDFa attributes (``[itemprop=datePublished][content|datetime]``,
