@@ -19,6 +19,8 @@ setup(
         "trafilatura>=2.0",
         "simhash>=2.1",
         "datasketch>=1.6",
+        "hijridate>=2.3",
+        "lxml_html_clean>=0.4",  # trafilatura -> justext imports lxml.html.clean, split out of lxml 5.2+
     ],
     extras_require={
         "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],

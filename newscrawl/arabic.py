@@ -103,8 +103,22 @@ _REMOVE_RE = re.compile("[" + _ranges_to_class(_DISPLAY_REMOVE) + "]+")
 #: unchanged) and Presentation Forms-B U+FE70-U+FEFE.  The *word* ligatures
 #: U+FDF0-U+FDFF (ﷲ ﷺ ﷻ ﷼ ﷽ ...) are excluded on purpose, see display_text.
 _PRES_RE = re.compile("[\uFB50-\uFDEF\uFE70-\uFEFE]+")
-#: Word ligatures that have a compatibility decomposition (U+FDF0-U+FDFC).
-_WORD_LIG_RE = re.compile("[\uFDF0-\uFDFC]+")
+#: Word ligatures expanded in the match key: U+FDF0-U+FDFC by their
+#: compatibility decomposition, and ﷽ U+FDFD (no decomposition in Unicode) by
+#: the phrase it stands for, for the same reason as ﷺ (issue 19, finding 4).
+_WORD_LIG_RE = re.compile("[\uFDF0-\uFDFD]+")
+_BASMALA = "\u0628\u0633\u0645 \u0627\u0644\u0644\u0647 \u0627\u0644\u0631\u062D\u0645\u0646 \u0627\u0644\u0631\u062D\u064A\u0645"
+
+#: Presentation forms whose compatibility decomposition starts with a SPACE
+#: before a mark: the isolated harakat U+FE70, FE72, FE74, FE76, FE78, FE7A,
+#: FE7C, FE7E and the shadda ligatures U+FC5E-U+FC63.  NFKC would split the
+#: word they sit in («ﺩﺭﹶﺱ» -> «در َس»); they map to the bare mark(s) instead
+#: (issue 19, finding 1).
+_SPACED_MARK_FORMS = {
+    cp: unicodedata.normalize("NFKC", chr(cp)).lstrip(" ")
+    for cp in [*range(0xFE70, 0xFE7F, 2), *range(0xFC5E, 0xFC64)]
+    if unicodedata.normalize("NFKC", chr(cp)).startswith(" ")
+}
 
 #: A tatweel run followed by an Arabic letter; the callback also requires an
 #: Arabic letter (or a mark on one) before it.  Only such a run is kashida.
@@ -127,6 +141,13 @@ _LETTER_FOLDS = {
     0x06A9: "\u0643",  # ک keheh -> kaf
     0x06C1: "\u0647",  # ہ heh goal
     0x06C0: "\u0647",  # ۀ heh with yeh above
+    # the same letters as NFC composes them with hamza above (issue 19, finding 3)
+    0x06C2: "\u0647",  # ۂ heh goal with hamza above
+    0x06D3: "\u064A",  # ۓ yeh barree with hamza above
+    # cheap folds of letters used for foreign sounds / legacy decoders (issue 19, finding 4)
+    0x06A4: "\u0641",  # ڤ veh -> feh
+    0x06A8: "\u0642",  # ڨ qaf with three dots (Maghrebi «g») -> qaf
+    0x06BE: "\u0647",  # ھ heh doachashmee -> heh (Python's cp1256 decodes byte 0xAA to it)
 }
 # ؤ (U+0624) and ئ (U+0626) are NOT folded: Lucene's ArabicNormalizer folds only
 # the hamza *on alef*; folding ئ->ي would merge e.g. رئيس with ريس.
@@ -146,6 +167,7 @@ def _build_tables():
     for cp in _ARABIC_MARKS:
         strip[cp] = None
     strip[0x0640] = None
+    strip[0x06E5] = strip[0x06E6] = None  # Quranic small waw / small yeh (issue 19, finding 2)
 
     nofold = identity.copy()  # match_key(fold_letters=False)
     for cp in _BMP:
@@ -163,9 +185,13 @@ def _build_tables():
         nofold[cp] = None
     nofold[0x0640] = None
     nofold[0x200C] = " "  # ZWNJ -> space (Lucene PersianCharFilter)
-    for i in range(10):
-        nofold[0x0660 + i] = str(i)  # Arabic-Indic digits
-        nofold[0x06F0 + i] = str(i)  # Extended Arabic-Indic (Persian/Urdu) digits
+    for cp in _BMP:  # decimal digits of every script (Arabic-Indic, Persian, Devanagari ...) -> ASCII
+        if _category(chr(cp)) == "Nd":
+            nofold[cp] = str(unicodedata.decimal(chr(cp)))
+    # Quranic small waw / small yeh U+06E5, U+06E6 are letters by category (Lm)
+    # but annotation marks in use, inside the U+06D6-U+06ED range removed above
+    for cp in (0x06E5, 0x06E6):
+        nofold[cp] = None
 
     fold = nofold.copy()
     for cp, target in _LETTER_FOLDS.items():
@@ -185,7 +211,7 @@ _normalize = unicodedata.normalize
 
 
 def _nfkc_match(m: re.Match) -> str:
-    return _normalize("NFKC", m.group())
+    return _normalize("NFKC", m.group().translate(_SPACED_MARK_FORMS).replace("\uFDFD", _BASMALA))
 
 
 def _maybe_fxxx(s: str) -> bool:
@@ -249,7 +275,10 @@ def display_text(s: str) -> str:
        Standard ch. 9.2 says these blocks exist only for legacy rendering and
        should not appear in interchange).  Lam-alef ligatures become the two
        letters: U+FEFB -> «لا», U+FEF7 -> «لأ», U+FEF9 -> «لإ», U+FEF5 -> «لآ»,
-       exactly what typing the two letters gives (BR-04).  NFKC is applied
+       exactly what typing the two letters gives (BR-04).  The isolated
+       harakat forms U+FE70-U+FE7E (even code points) and the shadda ligatures
+       U+FC5E-U+FC63, whose NFKC form is a space plus the mark, become the bare
+       mark, so they never split a word («ﺩﺭﹶﺱ» -> «درَس»).  NFKC is applied
        **only to these runs**, not to the whole string: full NFKC would also
        rewrite what a reader sees elsewhere (``…`` -> ``...``, ``℃`` -> ``°C``,
        ``²`` -> ``2``, full-width forms, ``ﬁ``), and display cleaning must not
@@ -309,7 +338,8 @@ def strip_tashkeel(s: str) -> str:
     Mn in the Arabic blocks: harakat U+064B-U+0652 as in Lucene's
     ArabicNormalizer, U+0653-U+065F, superscript alef U+0670, Quranic marks
     U+0610-U+061A and U+06D6-U+06ED, Arabic Extended-A marks) and every
-    tatweel U+0640 is deleted.  Nothing else changes: hamza forms, alef
+    tatweel U+0640 is deleted, and so are the Quranic small waw/yeh U+06E5/U+06E6
+    (letters by category, annotation marks in use).  Nothing else changes: hamza forms, alef
     maksura, teh marbuta, digits, punctuation and spacing stay as displayed.
 
     BR-05: ``strip_tashkeel('أعلنـــت الحُكُومَةُ هٰذا القـرارَ')`` ==
@@ -326,7 +356,7 @@ def strip_tashkeel(s: str) -> str:
 
 def _key_from_display(d: str, fold_letters: bool = True) -> str:
     if fold_letters:
-        if not _is_normalized("NFKC", d) and _maybe_fxxx(d) and _WORD_LIG_RE.search(d) is not None:
+        if (not _is_normalized("NFKC", d) or "\uFDFD" in d) and _maybe_fxxx(d) and _WORD_LIG_RE.search(d) is not None:
             d = _WORD_LIG_RE.sub(_nfkc_match, d)
         d = d.translate(_KEY_TABLE)
     else:
@@ -347,20 +377,26 @@ def match_key(s: str, *, fold_letters: bool = True) -> str:
 
     1. Word ligatures U+FDF0-U+FDFC are expanded by NFKC (UAX #15):
        ``ﷺ`` -> «صلى الله عليه وسلم» (then folded like any text), ``ﷲ`` ->
-       «الله».  (Only with ``fold_letters``.)
+       «الله»; ``﷽`` U+FDFD (no Unicode decomposition) -> «بسم الله الرحمن
+       الرحيم».  (Only with ``fold_letters``.)
     2. Removed: every Arabic non-spacing mark (harakat U+064B-U+0652 per
        Lucene ArabicNormalizer; also U+0653-U+065F, superscript alef U+0670
        (BR-05, camel_tools #114), Quranic marks U+0610-U+061A and
-       U+06D6-U+06ED, Arabic Extended-A marks), every tatweel U+0640 (Lucene),
+       U+06D6-U+06ED (including small waw/yeh U+06E5/U+06E6, which are Lm by
+       category), Arabic Extended-A marks), every tatweel U+0640 (Lucene),
        and every format character (Cf: ZWJ, Arabic number signs, ...) except
        ZWNJ.
     3. Letter folding (Lucene ArabicNormalizer; skipped when
        ``fold_letters=False``): أ إ آ -> ا, and ٱ (alef wasla) -> ا; ى -> ي
        (alef maksura to yeh, never to alef: BR-03); ة -> ه.  Hamza on waw/yeh
        (ؤ ئ) and bare hamza ء are **not** folded, as in Lucene.  From Lucene
-       PersianNormalizer: ی ے -> ي, ک -> ك, ہ ۀ -> ه.
-    4. Digits: Arabic-Indic U+0660-U+0669 and Extended (Persian) U+06F0-U+06F9
-       -> ASCII 0-9.
+       PersianNormalizer: ی ے -> ي, ک -> ك, ہ ۀ -> ه; the same letters as NFC
+       composes them with hamza, ۂ -> ه, ۓ -> ي; and ڤ -> ف, ڨ -> ق, ھ -> ه
+       (veh, Maghrebi qaf, heh doachashmee: foreign sounds and the cp1256
+       decoder's byte 0xAA).
+    4. Digits: every decimal digit (General_Category Nd: Arabic-Indic
+       U+0660-U+0669, Extended (Persian) U+06F0-U+06F9, Devanagari, full-width
+       ...) -> ASCII 0-9.
     5. ZWNJ U+200C -> space (Lucene PersianCharFilter), so keys and tokens
        never contain ZWNJ: «می‌خواهیم» gives the two words «مي خواهيم».
     6. ``str.casefold()`` (Latin, Greek, Cyrillic; Arabic has no case).

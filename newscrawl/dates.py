@@ -1,19 +1,25 @@
 """Date parsing for Arabic news pages.
 
-Three public functions and one helper:
+Readings (value + precision):
 
-``parse_date(s, *, tz, now)``
+``read_date(s, *, tz, now, day_first)``
     A date as printed on a page («الإثنين، 24 أغسطس 2020 09:23 ص»,
-    «15 كانون 2 2024», «منذ ساعتين», «GMT 17:27 17.03.2020»).
-``parse_machine_date(s, *, tz)``
+    «15 كانون 2 2024», «منذ ساعتين», «GMT 17:27 17.03.2020», «13 شعبان 1410 هـ»)
+    -> :class:`DateReading` (aware ``value``, ``precision`` second/minute/hour/day,
+    ``raw``, ``ambiguous`` + ``alternative`` for a d/m vs m/d date nothing settled).
+``read_machine_date(s, *, tz)``
     A machine-readable value from JSON-LD, ``<meta>`` or ``<time datetime>``
-    (ISO 8601 with or without offset, RFC 2822 from feeds).
-``to_utc(dt)``
-    An aware datetime in UTC (refuses naive values).
+    (ISO 8601 with or without offset, RFC 2822 from feeds) -> :class:`DateReading`.
+``read_time(s)``
+    A time of day printed alone («آخر تحديث 14:00 (GMT+0400)»).
 
-Every result is a timezone-aware ``datetime`` or ``None``.  ``None`` means
-"this string does not state a date": the parsers never fall back to the
-current time and never guess a missing year.
+Values only, for callers that need no precision: ``parse_date`` and
+``parse_machine_date`` (a day comes back as midnight; an ambiguous date as
+``None``), and ``to_utc(dt)`` (an aware datetime in UTC; refuses naive values).
+
+``None`` means "this string does not state a date": the parsers never fall back to
+the current time, never guess a missing year and never pick a numeric day/month
+order without a basis.
 
 Design: absolute dates go through dateparser 1.5 with an explicit locale
 (``ar-SY``: it knows both the Levantine and the Egyptian month names) and
@@ -31,13 +37,14 @@ from __future__ import annotations
 import calendar
 import email.utils
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from newscrawl.arabic import strip_tashkeel
 
-__all__ = ["parse_date", "parse_machine_date", "to_utc", "DEFAULT_TZ", "DATEPARSER_SETTINGS", "DATEPARSER_LOCALES"]
+__all__ = ["DateReading", "read_date", "read_machine_date", "read_time", "parse_date", "parse_machine_date", "to_utc", "DEFAULT_TZ", "DATEPARSER_SETTINGS", "DATEPARSER_LOCALES"]
 
 UTC = timezone.utc
 DEFAULT_TZ = "Asia/Damascus"
@@ -82,7 +89,7 @@ _FOLD = str.maketrans(
         **{chr(0x0660 + i): str(i) for i in range(10)},
         **{chr(0x06F0 + i): str(i) for i in range(10)},
         "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
-        "\u0649": "\u064A", "\u0629": "\u0647", "\u06CC": "\u064A",
+        "\u0649": "\u064A", "\u0629": "\u0647", "\u06CC": "\u064A", "\u06BE": "\u0647",  # ھ: cp1256 byte 0xAA
         "\u060C": ",", "\u061B": ";", "\u066B": ".", "\u066C": ",",
     }
 )
@@ -140,7 +147,7 @@ def _comp(i: int) -> str:
     return rf"(?:(?P<n{i}>{_NUM})\s+)?(?P<u{i}>{_UNIT})(?:\s+(?:واحده|واحد))?"
 
 
-_BODY = _comp(1) + rf"(?:\s*(?:,\s*)?و\s*{_comp(2)})?"
+_BODY = _comp(1) + rf"(?:\s*(?:,\s*)?و\s*{_comp(2)})?" + rf"(?:\s*(?:,\s*)?و\s*{_comp(3)})?"
 _LABEL = r"(?:[^\d:]{1,30}:\s*|(?:تم\s+)?(?:نشر|نشرت|النشر|اخر\s+تحديث|تحديث|محدث|محدثه)\s+)?"
 _APPROX = r"(?:(?:حوالي|نحو|قرابه|اكثر\s+من|اقل\s+من)\s+)?"
 _AGO_RE = re.compile(rf"^{_LABEL}(?:منذ|قبل)\s+{_APPROX}{_BODY}(?:\s+تقريبا)?$")
@@ -151,13 +158,37 @@ _AMPM_WORDS = {
     "م": "pm", "مساء": "pm", "مساءا": "pm", "المساء": "pm", "ظهرا": "pm", "الظهر": "pm", "عصرا": "pm", "العصر": "pm",
 }
 _AMPM_ALT = _alt(_AMPM_WORDS) + "|am|pm|a\\.m\\.|p\\.m\\."
-_DAY_WORDS = {"اليوم": 0, "امس": 1, "البارحه": 1, "اول امس": 2, "اول من امس": 2, "قبل امس": 2}
+#: day words (folded) -> days back from today.  «اليوم السابق» (the previous day) is
+#: yesterday when it stands alone as a date line; «امبارح» / «النهارده» are Egyptian
+#: and Levantine colloquial.
+_DAY_WORDS = {
+    "اليوم": 0, "النهارده": 0, "النهاردا": 0,
+    "امس": 1, "الامس": 1, "البارحه": 1, "امبارح": 1, "مبارح": 1, "اليوم السابق": 1,
+    "اول امس": 2, "اول من امس": 2, "قبل امس": 2, "قبل يوم امس": 2, "اول امبارح": 2,
+}
 _DAY_ALT = _alt(_DAY_WORDS).replace(r"\ ", r"\s+")
-_DAYWORD_RE = re.compile(
-    rf"^{_LABEL}(?:يوم\s+)?(?P<w>{_DAY_ALT})"
-    rf"(?:\s*[,\-]?\s*(?:الساعه\s*)?(?P<h>\d{{1,2}}):(?P<mi>\d{{2}})\s*(?P<ap>{_AMPM_ALT})?)?$",
-    re.IGNORECASE,
+#: «عند الساعة 10:30», «على الساعة 18:05», «الساعة 9:00», «- 10:30 م»
+_AT_TIME = (
+    rf"(?:\s*[,\-]?\s*(?:(?:عند|علي|في)\s+)?(?:الساعه\s*)?(?P<h>\d{{1,2}}):(?P<mi>\d{{2}})\s*(?P<ap>{_AMPM_ALT})?)?"
 )
+_DAYWORD_RE = re.compile(rf"^{_LABEL}(?:يوم\s+)?(?P<w>{_DAY_ALT}){_AT_TIME}$", re.IGNORECASE)
+#: weekday names (folded; Monday = 0 as in ``date.weekday()``)
+_WEEKDAYS = {
+    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
+_WEEKDAY_RE = re.compile(rf"(?<![{_AR}a-z])(?:{_alt(_WEEKDAYS)})(?![{_AR}a-z])", re.IGNORECASE)
+#: «الأحد الماضي الساعة 9:00»: the last such weekday before today
+_LAST_WEEKDAY_RE = re.compile(
+    rf"^{_LABEL}(?:يوم\s+)?(?P<wd>{_alt(k for k in _WEEKDAYS if not k.isascii())})\s+(?:الماضي|الفائت|المنصرم|السابق){_AT_TIME}$"
+)
+#: «الآن» / «حالا» / "just now": the reference time itself
+_NOW_RE = re.compile(r"^(?:الان|حالا|الحين|now|just\s+now)$", re.IGNORECASE)
+#: English relative times as English-language pages print them ("20 hours ago")
+_EN_UNITS = {"second": "s", "sec": "s", "minute": "m", "min": "m", "hour": "h", "hr": "h", "day": "d", "week": "w", "month": "M", "year": "Y"}
+_EN_AGO_RE = re.compile(r"^(?P<n>\d{1,3}|an?|one)\s+(?P<u>second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago$", re.IGNORECASE)
+#: precision of a relative reading by its smallest unit
+_UNIT_PRECISION = {"s": "second", "m": "minute", "h": "hour", "d": "day", "w": "day", "M": "day", "Y": "day"}
 
 
 def _number(text: str | None, unit_word: str) -> int | None:
@@ -196,36 +227,45 @@ def _minus_months(local: datetime, n: int) -> datetime:
 
 
 def _relative(text: str, zone: ZoneInfo, now: datetime | None):
-    """Return an aware datetime, None (matched but not a usable value) or
-    ``_NO_MATCH`` when ``text`` is not a relative expression."""
+    """Return ``(aware datetime, precision)``, None (matched but not a usable
+    value) or ``_NO_MATCH`` when ``text`` is not a relative expression."""
     text = text.strip(" .,;:-|()[]«»\"'")
+    if _NOW_RE.match(text):
+        return _reference(zone, now).replace(second=0, microsecond=0), "minute"
     m = _DAYWORD_RE.match(text)
     if m is not None:
         ref = _reference(zone, now)
         days = _DAY_WORDS[" ".join(m["w"].split())]
-        day = (ref - timedelta(days=days)).date() if days else ref.date()
-        hour = minute = 0
-        if m["h"] is not None:
-            hour = _to_24h(int(m["h"]), m["ap"])
-            minute = int(m["mi"])
-            if hour is None or minute > 59:
-                return None
-        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+        return _at_time((ref - timedelta(days=days)).date(), m, zone)
+    m = _LAST_WEEKDAY_RE.match(text)
+    if m is not None:
+        ref = _reference(zone, now)
+        back = (ref.weekday() - _WEEKDAYS[m["wd"]]) % 7 or 7
+        return _at_time((ref - timedelta(days=back)).date(), m, zone)
 
-    m = _AGO_RE.match(text) or _PAST_RE.match(text)
-    if m is None:
-        return _NO_MATCH
+    m = _EN_AGO_RE.match(text)
+    if m is not None:
+        n = m["n"].lower()
+        count = int(n) if n.isdigit() else 1
+        unit = _EN_UNITS[m["u"].lower()]
+        parts = [(unit, count)]
+    else:
+        m = _AGO_RE.match(text) or _PAST_RE.match(text)
+        if m is None:
+            return _NO_MATCH
+        parts = []
+        for i in (1, 2, 3):
+            unit_word = m.groupdict().get(f"u{i}")
+            if unit_word is None:
+                continue
+            n = _number(m[f"n{i}"], unit_word)
+            if n is None:  # «منذ ساعات»: hours ago, but how many?
+                return None
+            parts.append((_UNITS[unit_word][0], n))
     ref = _reference(zone, now)
     total = timedelta(0)
     months = 0
-    for i in (1, 2):
-        unit_word = m.groupdict().get(f"u{i}")
-        if unit_word is None:
-            continue
-        n = _number(m[f"n{i}"], unit_word)
-        if n is None:  # «منذ ساعات»: hours ago, but how many?
-            return None
-        unit = _UNITS[unit_word][0]
+    for unit, n in parts:
         if unit == "M":
             months += n
         elif unit == "Y":
@@ -237,7 +277,20 @@ def _relative(text: str, zone: ZoneInfo, now: datetime | None):
     if months:
         local = _minus_months(result.replace(tzinfo=None), months)
         result = local.replace(tzinfo=zone)
-    return result
+    order = "smhdwMY"
+    finest = min((u for u, _ in parts), key=order.index)
+    return result, _UNIT_PRECISION[finest]
+
+
+def _at_time(day, m, zone):
+    """``(datetime, precision)`` for a day word / weekday match with an optional «الساعة h:mm»."""
+    if m["h"] is None:
+        return datetime(day.year, day.month, day.day, tzinfo=zone), "day"
+    hour = _to_24h(int(m["h"]), m["ap"])
+    minute = int(m["mi"])
+    if hour is None or minute > 59:
+        return None
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone), "minute"
 
 
 _NO_MATCH = object()
@@ -285,10 +338,10 @@ _MONTHS = {
     6: ["يونيو", "يونيه", "حزيران", "جوان", "june", "jun"],
     7: ["يوليو", "يوليه", "يوليوز", "تموز", "جويليه", "july", "jul"],
     8: ["اغسطس", "اغشت", "غشت", "اب", "اوت", "august", "aug"],
-    9: ["سبتمبر", "شتنبر", "ايلول", "september", "sept", "sep"],
+    9: ["سبتمبر", "شتنبر", "شتمبر", "ايلول", "september", "sept", "sep"],
     10: ["اكتوبر", "تشرين الاول", "تشرين اول", "تشرين 1", "تشرين1", "ت1", "ت 1", "october", "oct"],
     11: ["نوفمبر", "نونبر", "تشرين الثاني", "تشرين ثاني", "تشرين 2", "تشرين2", "ت2", "ت 2", "november", "nov"],
-    12: ["ديسمبر", "دجنبر", "كانون الاول", "كانون اول", "كانون 1", "كانون1", "ك1", "ك 1", "december", "dec"],
+    12: ["ديسمبر", "دجنبر", "دجمبر", "كانون الاول", "كانون اول", "كانون 1", "كانون1", "ك1", "ك 1", "december", "dec"],
 }
 #: What dateparser's ar-SY locale is given for each month.
 _CANONICAL_MONTH = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
@@ -303,10 +356,28 @@ def _month_pattern(word: str) -> str:
 
 # longest first, so «مايو» wins over «ماي» and «ابريل» over «اب»
 _MONTH_ALT = "|".join(sorted((_month_pattern(w) for vs in _MONTHS.values() for w in vs), key=len, reverse=True))
+#: Abbreviated month names as date formatters print them («11/ينا/1987», «يونـ 11, 1987»,
+#: Maghrebi «جانـ/فيفـ/شتنـ/نونـ/دجنـ»; the tatweel is gone after cleaning).  Several are
+#: also ordinary words (نون, جان, مار), so an abbreviation counts only right next to a
+#: number («11/ينا/1987», «يون 11»).
+_MONTH_ABBREVIATIONS = {
+    1: ["ينا", "جان"], 2: ["فبر", "فيف"], 3: ["مار"], 4: ["ابر", "افر"], 6: ["يون", "جوا"],
+    7: ["يول", "جوي"], 8: ["اغس"], 9: ["شتن"], 10: ["اكت"], 11: ["نوف", "نون"], 12: ["ديس", "دجن"],
+}
+_MONTH_OF.update({w: k for k, ws in _MONTH_ABBREVIATIONS.items() for w in ws})
+_ABBR_ALT = _alt(w for ws in _MONTH_ABBREVIATIONS.values() for w in ws)
 _MONTH_RE = re.compile(
-    rf"(?<![{_AR}a-z])(?P<m>{_MONTH_ALT})(?![{_AR}a-z])",
+    rf"(?<![{_AR}a-z])(?P<m>{_MONTH_ALT})(?![{_AR}a-z])"
+    rf"|(?<![{_AR}a-z])(?<=\d[\s/.\-])(?P<a1>{_ABBR_ALT})(?![{_AR}a-z])"
+    rf"|(?<![{_AR}a-z])(?<=\d)(?P<a2>{_ABBR_ALT})(?![{_AR}a-z])"
+    rf"|(?<![{_AR}a-z])(?P<a3>{_ABBR_ALT})(?=\s?[/.\-]?\s?\d)",
     re.IGNORECASE,
 )
+
+
+def _month_number(m: re.Match) -> int:
+    word = m["m"] or m["a1"] or m["a2"] or m["a3"]
+    return _MONTH_OF["".join(word.lower().split())]
 _PH0 = 0xE000  # private-use placeholders: month n -> chr(_PH0 + n)
 _PH_CLASS = f"[{chr(_PH0 + 1)}-{chr(_PH0 + 12)}]"
 # «مارس/ آذار», «أيار/مايو», «مارس (آذار)», «مايو - أيار»: the same month twice
@@ -317,7 +388,21 @@ _HIJRI_MONTHS = [
     "جمادي الاولي", "جمادي الاول", "جمادي الثانيه", "جمادي الاخره", "جمادي الثاني", "جمادي الاخر",
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعده", "ذي القعده", "ذو الحجه", "ذي الحجه",
 ]
+_HIJRI_MONTH_OF = {
+    "محرم": 1, "صفر": 2, "ربيعالاول": 3, "ربيعاول": 3, "ربيعالثاني": 4, "ربيعالاخر": 4, "ربيعثاني": 4,
+    "جماديالاولي": 5, "جماديالاول": 5, "جماديالثانيه": 6, "جماديالاخره": 6, "جماديالثاني": 6, "جماديالاخر": 6,
+    "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10, "ذوالقعده": 11, "ذيالقعده": 11, "ذوالحجه": 12, "ذيالحجه": 12,
+}
 _HIJRI_ALT = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(_HIJRI_MONTHS, key=len, reverse=True))
+_HIJRI_SUFFIX = rf"(?:هجريه|هجري|للهجره|ه){_NOT_AR_AFTER}"
+#: A full Hijri date: «29 / جمادى الآخرة / 1439 هـ», «11 محرم سنة 1285هـ», «13 شعبان 1410 هـ»
+#: (month name: the suffix is optional) or «14-09-1432 هـ», «1432/09/14هـ» (digits: the
+#: suffix is required -- without it the numbers are a Gregorian date).
+_HIJRI_DATE_RE = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})\s*[/\-.,]?\s*(?P<mn>{_HIJRI_ALT})\s*[/\-.,]?\s*(?:سنه\s+|عام\s+)?(?P<y>\d{{4}})(?!\d)\s*(?:{_HIJRI_SUFFIX})?"
+    rf"|(?<!\d)(?P<d2>\d{{1,2}})\s*(?P<s2>[/\-.])\s*(?P<m2>\d{{1,2}})\s*(?P=s2)\s*(?P<y2>\d{{4}})\s*{_HIJRI_SUFFIX}"
+    rf"|(?<!\d)(?P<y3>\d{{4}})\s*(?P<s3>[/\-.])\s*(?P<m3>\d{{1,2}})\s*(?P=s3)\s*(?P<d3>\d{{1,2}})\s*{_HIJRI_SUFFIX}"
+)
 _HIJRI_RE = re.compile(
     rf"\d{{1,2}}\s*(?:{_HIJRI_ALT})"
     rf"\s*,?\s*\d{{3,4}}\s*(?:ه{_NOT_AR_AFTER})?"
@@ -377,19 +462,99 @@ def _offset(sign, hh, mm):
     return timezone(-delta if sign == "-" else delta) if delta else UTC
 
 
-def _prepare_absolute(text: str):
+# Times written in words: «الساعة الواحدة ظهرا», «الساعة الثامنة وعشرين دقيقة مساءً»,
+# «الساعة العاشرة والنصف», «الساعة الخامسة إلا ربعا».
+_HOUR_WORDS = {
+    "الواحده": 1, "الثانيه": 2, "الثالثه": 3, "الرابعه": 4, "الخامسه": 5, "السادسه": 6, "السابعه": 7,
+    "الثامنه": 8, "التاسعه": 9, "العاشره": 10, "الحاديه عشره": 11, "الحاديه عشر": 11,
+    "الثانيه عشره": 12, "الثانيه عشر": 12,
+}
+_FRACTIONS = {"النصف": 30, "نصف": 30, "الربع": 15, "ربع": 15, "ربعا": 15, "الثلث": 20, "ثلث": 20, "ثلثا": 20}
+_WORD_TIME_RE = re.compile(
+    rf"(?<![{_AR}])الساعه\s+(?P<h>{_alt(_HOUR_WORDS).replace(chr(92) + ' ', chr(92) + 's+')}|\d{{1,2}})(?![{_AR}\d:])"
+    rf"(?:\s+و\s*(?P<frac>{_alt(_FRACTIONS)})(?![{_AR}])"
+    rf"|\s+الا\s+(?P<less>{_alt(_FRACTIONS)})(?![{_AR}])"
+    rf"|\s+و\s*(?P<mins>{_NUM})(?:\s+(?:دقيقه|دقائق|دقايق))?(?![{_AR}]))?"
+)
+
+
+def _word_time(m: re.Match) -> str:
+    h = m["h"]
+    hour = int(h) if h.isdigit() else _HOUR_WORDS[" ".join(h.split())]
+    minute = 0
+    if m["frac"]:
+        minute = _FRACTIONS[m["frac"]]
+    elif m["less"]:
+        hour, minute = (hour - 1) % 12 or 12, 60 - _FRACTIONS[m["less"]]
+    elif m["mins"]:
+        n = _number(m["mins"], "دقيقه")
+        if n is None or n > 59:
+            return m.group()
+        minute = n
+    if hour > 23:
+        return m.group()
+    return f" {hour}:{minute:02d} "
+
+
+_CLOCK_RE = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
+_AMBIGUOUS_RE = re.compile(r"(?<!\d)(\d{1,2})(\s*([/.\-])\s*)(\d{1,2})(\s*\3\s*(?:\d{4}|\d{2})(?![\d:]))")
+
+
+def _times_24h(text: str) -> str:
+    """Times in words -> digits, then 12-hour markers -> a 24-hour clock."""
+    text = _WORD_TIME_RE.sub(_word_time, text)
+    text = _AMPM_RE.sub(lambda m: f" {_AM if _is_am(m.group()) else _PM} ", text)
+
+    def clock(m):
+        h = _to_24h(int(m.group(1)), "am" if m.group(4) == _AM else "pm")
+        return f"{h:02d}:{m.group(2)}{m.group(3) or ''}" if h is not None else m.group()
+
+    return _TIME_AP_RE.sub(clock, text)
+
+
+def _precision_of(prepared: str) -> str:
+    m = _CLOCK_RE.search(prepared)
+    if m is None:
+        return "day"
+    return "second" if m.group(3) else "minute"
+
+
+class _Prepared:
+    """What ``_prepare_absolute`` hands on: the dateparser string(s) and what it learnt."""
+
+    __slots__ = ("text", "alternative", "stated", "precision", "weekday")
+
+    def __init__(self, text, alternative, stated, precision, weekday):
+        self.text = text  # day-first (or the only) reading, for dateparser
+        self.alternative = alternative  # month-first reading of an ambiguous numeric date, else None
+        self.stated = stated
+        self.precision = precision
+        self.weekday = weekday  # 0..6 when the text names one weekday, else None
+
+
+def _weekday(text: str) -> int | None:
+    found = {_WEEKDAYS[w.lower()] for w in _WEEKDAY_RE.findall(text) if w.lower() in _WEEKDAYS}
+    return found.pop() if len(found) == 1 else None
+
+
+def _prepare_absolute(text: str, day_first: bool | None = None):
     """Reduce cleaned text to what dateparser needs, or None if it cannot be a date.
 
-    Returns ``(string for dateparser, stated tzinfo or None)``.
+    Returns a ``_Prepared``.  A numeric date «d/m/yyyy» is day-first when the
+    first number is over 12, month-first when the second is (``01/13/2020``);
+    when both are 12 or less (and differ) the order comes from ``day_first``,
+    else both readings are returned (``alternative``) for the caller to settle.
     """
     text, stated, conflict = _stated_zone(text)
     if conflict:
         return None
+    weekday = _weekday(text)
     # Hijri date next to the Gregorian one: keep only the Gregorian part.
+    text = _HIJRI_DATE_RE.sub(" ", text)
     text = _HIJRI_RE.sub(" ", text)
     text = _GREG_YEAR_RE.sub(r"\1", text)
     # Month names -> one placeholder per month.
-    text = _MONTH_RE.sub(lambda m: f" {chr(_PH0 + _MONTH_OF[''.join(m['m'].lower().split())])} ", text)
+    text = _MONTH_RE.sub(lambda m: f" {chr(_PH0 + _month_number(m))} ", text)
     conflict = False
 
     def dual(m):
@@ -401,14 +566,7 @@ def _prepare_absolute(text: str):
     text = _DUAL_RE.sub(dual, text)
     if conflict:
         return None
-    # 12-hour markers -> 24-hour clock
-    text = _AMPM_RE.sub(lambda m: f" {_AM if _is_am(m.group()) else _PM} ", text)
-
-    def clock(m):
-        h = _to_24h(int(m.group(1)), "am" if m.group(4) == _AM else "pm")
-        return f"{h:02d}:{m.group(2)}{m.group(3) or ''}" if h is not None else m.group()
-
-    text = _TIME_AP_RE.sub(clock, text)
+    text = _times_24h(text)
     # Everything that is not a digit, separator or month placeholder goes
     # (weekday names, labels like «التاريخ:» / «محدثة», leftover markers).
     dropped = 0
@@ -430,9 +588,55 @@ def _prepare_absolute(text: str):
         return None
     if len(_YEAR4_RE.findall(text)) > 1:  # two dates in one string: ambiguous
         return None
+    alternative = None
     if months:
         text = text.replace(months[0], _CANONICAL_MONTH[ord(months[0]) - _PH0 - 1])
-    return text, stated
+    else:
+        m = _AMBIGUOUS_RE.search(text)
+        if m is not None:
+            a, b = int(m.group(1)), int(m.group(4))
+            swapped = text[: m.start()] + m.group(4) + m.group(2) + m.group(1) + m.group(5) + text[m.end():]
+            if a <= 12 < b or (a <= 12 and b <= 12 and a != b and day_first is False):
+                text = swapped  # month-first
+            elif a <= 12 and b <= 12 and a != b and day_first is None:
+                alternative = swapped
+    return _Prepared(text, alternative, stated, _precision_of(text), weekday)
+
+
+def _hijri_reading(text: str, zone, stated):
+    """``(aware datetime, precision)`` for a text whose only date is Hijri, or None.
+
+    Converted with hijridate (Umm al-Qura, the Saudi civil calendar; its table covers
+    1343-1500 AH = 1924-2077): a Hijri date outside it (e.g. «11 محرم سنة 1285هـ»,
+    1868) is historical text, not a publication date, and gives None -- never a value
+    from an approximate arithmetic calendar.
+    """
+    found = list(_HIJRI_DATE_RE.finditer(text))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    if m["mn"]:
+        y, mo, d = int(m["y"]), _HIJRI_MONTH_OF["".join(m["mn"].split())], int(m["d"])
+    elif m["y2"]:
+        y, mo, d = int(m["y2"]), int(m["m2"]), int(m["d2"])
+    else:
+        y, mo, d = int(m["y3"]), int(m["m3"]), int(m["d3"])
+    from hijridate import Hijri
+
+    try:
+        g = Hijri(y, mo, d, validate=True).to_gregorian()
+    except (ValueError, OverflowError):
+        return None
+    rest = _times_24h(text[: m.start()] + " " + text[m.end():])
+    clocks = _CLOCK_RE.findall(rest)
+    if len(clocks) > 1:
+        return None
+    if not clocks:
+        return datetime(g.year, g.month, g.day, tzinfo=stated or zone), "day"
+    h, mi, sec = int(clocks[0][0]), int(clocks[0][1]), int(clocks[0][2] or 0)
+    if h > 23 or mi > 59 or sec > 59:
+        return None
+    return datetime(g.year, g.month, g.day, h, mi, sec, tzinfo=stated or zone), ("second" if clocks[0][2] else "minute")
 
 
 _dateparser = None
@@ -471,8 +675,131 @@ def _zone(tz: str) -> ZoneInfo:
 # Public API
 # ---------------------------------------------------------------------------
 
-def parse_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = None) -> datetime | None:
-    """Parse a date as printed on an Arabic news page.
+PRECISIONS = ("second", "minute", "hour", "day")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """One date read from a page, with how much of it the page states.
+
+    * ``value``: aware ``datetime`` -- the site's zone (``tz``), or the fixed offset
+      the text states (``GMT+3``, ``+04:00``, ``Z``).  The clock of a ``"day"``
+      reading is not a time the page gave: local midnight for a date, ``now``'s time
+      of day for a relative «منذ 3 أيام» (the extractors store both as midnight).
+    * ``precision``: ``"second"``, ``"minute"``, ``"hour"`` or ``"day"`` -- the finest
+      unit the text states (a relative «منذ ساعتين» is ``"hour"``, «منذ 5 دقائق»
+      ``"minute"``, «أمس» ``"day"``).
+    * ``raw``: the input string, unchanged.
+    * ``ambiguous``: a numeric date whose day and month are both <= 12 and whose
+      order nothing settled (no ``day_first``, no weekday that fits only one
+      reading).  ``value`` is then the day-first reading and ``alternative`` the
+      month-first one: a caller must settle it (site order, metadata) or drop it.
+    """
+
+    value: datetime
+    precision: str
+    raw: str
+    ambiguous: bool = False
+    alternative: datetime | None = None
+
+
+def _in_bounds(dt: datetime) -> bool:
+    return _MIN_YEAR <= dt.year <= datetime.now(UTC).year + 1
+
+
+def read_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = None,
+              day_first: bool | None = None) -> DateReading | None:
+    """Read a date as printed on a page: value, precision and ambiguity.
+
+    Args:
+        s: the visible text of one element (``None`` -> ``None``).
+        tz: IANA zone of the site.
+        now: reference for relative expressions (aware, or naive = wall clock in ``tz``).
+        day_first: the site's order for numeric dates whose day and month are both
+            <= 12: ``True`` d/m/y, ``False`` m/d/y, ``None`` unknown (then a weekday
+            named in the text settles it, else the reading is ``ambiguous``).
+
+    Returns a :class:`DateReading` or ``None`` (not a date; see :func:`parse_date`
+    for every rule).  Beyond :func:`parse_date` it reads: Hijri-only dates
+    (hijridate, Umm al-Qura 1343-1500 AH; earlier ones -> ``None``), times in words
+    («الساعة الثامنة وعشرين دقيقة مساءً»), abbreviated months («11/ينا/1987»),
+    month-first numeric dates with a day over 12 (``01/13/1987``), calendar phrasing
+    («أمس على الساعة 18:05», «الأحد الماضي الساعة 9:00», «قبل يوم أمس»), «الآن»,
+    colloquial «امبارح/النهاردة», English "20 hours ago".
+    """
+    if s is None:
+        return None
+    if not isinstance(s, str):
+        raise TypeError(f"read_date() expects str, got {type(s).__name__}")
+    zone = _zone(tz)
+    if _ISO_HINT_RE.match(s.strip()):
+        machine = read_machine_date(s, tz=tz)
+        if machine is not None:
+            return machine
+    text = _clean(s)
+    if not text:
+        return None
+    rel = _relative(text, zone, now)
+    if rel is not _NO_MATCH:
+        if rel is None:
+            return None
+        return DateReading(rel[0], rel[1], s)
+    prepared = _prepare_absolute(text, day_first)
+    if prepared is None:
+        hijri = _hijri_reading(_stated_zone(text)[0], zone, _stated_zone(text)[1])
+        if hijri is None or not _in_bounds(hijri[0]):
+            return None
+        return DateReading(hijri[0], hijri[1], s)
+    parse = _naive_cached if CACHE_PARSES else _naive_uncached
+    naive = parse(prepared.text)
+    alt = parse(prepared.alternative) if prepared.alternative else None
+    tzinfo = prepared.stated or zone
+    if naive is None and alt is None:
+        return None
+    if naive is None or alt is None:  # one order is impossible (e.g. 31/04): not a basis for the other
+        if prepared.alternative:
+            return None
+        return DateReading(naive.replace(tzinfo=tzinfo), prepared.precision, s)
+    if prepared.weekday is not None:
+        fits = [d for d in (naive, alt) if d.weekday() == prepared.weekday]
+        if len(fits) == 1:
+            return DateReading(fits[0].replace(tzinfo=tzinfo), prepared.precision, s)
+    return DateReading(naive.replace(tzinfo=tzinfo), prepared.precision, s, True, alt.replace(tzinfo=tzinfo))
+
+
+_TIME_ONLY_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def read_time(s: str | None) -> tuple[int, int, int | None, timezone | None] | None:
+    """A time of day printed alone («آخر تحديث 14:00 (GMT+0400)», «10:30 م», «الساعة
+    الواحدة ظهرا»): ``(hour 0-23, minute, second or None, stated tzinfo or None)``.
+
+    A page's visible time without a date is combined by the extractors with the day its
+    metadata gives; on its own it is no date.  ``None`` when the text holds a date, several
+    times, anything but a label and one time, or an impossible time.
+    """
+    if not s or not isinstance(s, str):
+        return None
+    text, stated, conflict = _stated_zone(_clean(s))
+    if conflict or _NUMERIC_DATE_RE.search(text) or _MONTH_RE.search(text) or _YEAR4_RE.search(text):
+        return None
+    text = _times_24h(text)
+    dropped = len(_WORD_RE.findall(text))
+    if dropped > 3:
+        return None
+    text = " ".join(_JUNK_RE.sub(" ", _WORD_RE.sub(" ", text)).replace(",", " ").replace("-", " ").split())
+    m = _TIME_ONLY_RE.match(text)
+    if m is None:
+        return None
+    h, mi, sec = int(m.group(1)), int(m.group(2)), m.group(3)
+    if h > 23 or mi > 59 or (sec is not None and int(sec) > 59):
+        return None
+    return h, mi, int(sec) if sec is not None else None, stated
+
+
+def parse_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = None,
+               day_first: bool | None = None) -> datetime | None:
+    """Parse a date as printed on an Arabic news page (the value of :func:`read_date`).
 
     Args:
         s: the visible text of one element (``None`` -> ``None``).
@@ -480,9 +807,12 @@ def parse_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = No
         now: reference time for relative expressions (aware, or naive = wall
             clock in ``tz``); default: the current time.  Not used for
             absolute dates.
+        day_first: the site's numeric date order (see :func:`read_date`).
 
     Returns:
-        An aware ``datetime`` or ``None``:
+        An aware ``datetime`` or ``None``.  The precision is lost here: a day-only
+        date comes back as midnight -- callers that store dates use
+        :func:`read_date` and keep ``precision``.
 
         * date only («03 يونيو 2020») -> midnight in ``tz``;
         * date and time without a zone -> that wall-clock time in ``tz``
@@ -490,13 +820,17 @@ def parse_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = No
         * a zone stated on the page (``GMT``/``UTC``/``GMT+3``, «ت.غ»,
           «بتوقيت غرينتش», ``Z`` or ``+04:00`` after the time) -> that
           instant, with that fixed offset as tzinfo;
-        * relative («منذ ساعتين», «قبل ٥ ساعات», «20 يوم مضت») -> ``now``
-          minus the elapsed time (physical time, in ``tz``); months/years go
-          back on the calendar;
-        * «أمس» / «أول أمس» / «اليوم» -> that day at midnight in ``tz`` (day
-          precision), or at the time given after it («أمس 10:30 م»);
+        * relative («منذ ساعتين», «قبل ٥ ساعات», «20 يوم مضت», «منذ سنتين و3 أشهر»)
+          -> ``now`` minus the elapsed time (physical time, in ``tz``);
+          months/years go back on the calendar;
+        * «أمس» / «أول أمس» / «اليوم» / «الأحد الماضي» -> that day at midnight in
+          ``tz`` (day precision), or at the time given after it («أمس 10:30 م»,
+          «اليوم عند الساعة 10:30»);
+        * a Hijri date alone («13 شعبان 1410 هـ») -> its Gregorian day (Umm al-Qura);
+        * an ambiguous numeric date (day and month both <= 12, e.g. ``04/05/2020``)
+          whose order neither ``day_first`` nor a weekday in the text settles -> ``None``;
         * anything else -> ``None``: no year («15 آب»), a year alone
-          («2022»), a vague amount («منذ ساعات»), a Hijri date alone, two
+          («2022»), a vague amount («منذ ساعات»), two
           different dates, a sentence, an impossible date, a year outside
           1900..next year.  Never the current time, never a guessed part.
 
@@ -509,44 +843,30 @@ def parse_date(s: str | None, *, tz: str = DEFAULT_TZ, now: datetime | None = No
       Levantine/Iraqi (كانون الثاني … كانون الأول, «كانون 2», «تشرين 1»,
       «ك2»/«ت1», hamza-less ايار/اب/ايلول/اذار), Maghrebi (جانفي, فيفري,
       أفريل, ماي, جوان, جويلية, أوت), Moroccan (يوليوز, غشت, شتنبر, نونبر,
-      دجنبر), English; a dual name («أيار/مايو», «مارس/ آذار», «مارس (آذار)»)
-      counts once and must agree;
+      دجنبر), Mauritanian (شتمبر, دجمبر), English; abbreviations (ينا, فبر,
+      يونـ, جانـ, فيفـ, شتنـ, نونـ, دجنـ ...) only next to a number; a dual
+      name («أيار/مايو», «مارس/ آذار», «مارس (آذار)») counts once and must agree;
     * weekday names and labels («التاريخ:», «محدثة», «نشر في») are dropped;
       more than 6 dropped words means a sentence, not a date -> ``None``;
-    * «ص»/«صباحًا»/AM and «م»/«مساءً»/PM convert the time to 24 h; «م»
+    * «ص»/«صباحًا»/AM and «م»/«مساءً»/PM convert the time to 24 h; times in
+      words («الساعة الواحدة ظهرا») become digits; «م»
       right after a 4-digit year is the Gregorian suffix («2020م»), and a
       Hijri date («11 شوال 1441هـ») is removed so the Gregorian date printed
       beside it is used;
     * the text must contain a month name or a d/m/y numeric date (one
       separator kind), with at most one 4-digit year; numeric dates are
-      day-month-year (every Arabic locale) unless the year comes first.
+      year-first when the year comes first, day-first when the first number is
+      over 12, month-first when the second is, else as ``day_first`` says.
 
     Raises ``TypeError`` for non-``str`` input other than ``None`` and
     ``zoneinfo.ZoneInfoNotFoundError`` for an unknown ``tz``.
     """
-    if s is None:
-        return None
-    if not isinstance(s, str):
+    if s is not None and not isinstance(s, str):
         raise TypeError(f"parse_date() expects str, got {type(s).__name__}")
-    zone = _zone(tz)
-    if _ISO_HINT_RE.match(s.strip()):
-        dt = parse_machine_date(s, tz=tz)
-        if dt is not None:
-            return dt
-    text = _clean(s)
-    if not text:
+    reading = read_date(s, tz=tz, now=now, day_first=day_first)
+    if reading is None or reading.ambiguous:
         return None
-    rel = _relative(text, zone, now)
-    if rel is not _NO_MATCH:
-        return rel
-    prepared = _prepare_absolute(text)
-    if prepared is None:
-        return None
-    text, stated = prepared
-    naive = (_naive_cached if CACHE_PARSES else _naive_uncached)(text)
-    if naive is None:
-        return None
-    return naive.replace(tzinfo=stated or zone)
+    return reading.value
 
 
 _ISO_HINT_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
@@ -560,6 +880,14 @@ _BIDI_STRIP = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e
 
 
 def parse_machine_date(s: str | None, *, tz: str = DEFAULT_TZ) -> datetime | None:
+    """The value of :func:`read_machine_date` (precision dropped: a date alone is midnight)."""
+    if s is not None and not isinstance(s, str):
+        raise TypeError(f"parse_machine_date() expects str, got {type(s).__name__}")
+    reading = read_machine_date(s, tz=tz)
+    return reading.value if reading is not None else None
+
+
+def read_machine_date(s: str | None, *, tz: str = DEFAULT_TZ) -> DateReading | None:
     """Parse a machine-readable date (JSON-LD, ``<meta>``, ``<time datetime>``, feeds).
 
     Accepted (surrounding whitespace and bidi marks ignored):
@@ -573,9 +901,10 @@ def parse_machine_date(s: str | None, *, tz: str = DEFAULT_TZ) -> datetime | Non
     * RFC 2822 as in RSS (``Wed, 03 Jun 2020 03:01:00 +0400``; ``-0000``
       means UTC).
 
-    Returns an aware ``datetime``: the stated offset is kept (``Z``/UTC ->
+    Returns a :class:`DateReading` whose value is an aware ``datetime``: the stated offset is kept (``Z``/UTC ->
     ``timezone.utc``, otherwise a fixed ``timezone``); without an offset the
-    value is wall-clock time in ``tz``; a date alone is midnight in ``tz``.
+    value is wall-clock time in ``tz``; a date alone is midnight in ``tz``
+    with precision ``"day"`` (``"minute"`` without seconds, else ``"second"``).
     ``None`` for ``None``, anything unparseable, impossible fields, years
     before 1900 or after next year (``0001-01-01`` / ``9999-12-31``
     placeholders) and the Unix epoch ``1970-01-01T00:00Z`` (CMS "no date").
@@ -585,14 +914,17 @@ def parse_machine_date(s: str | None, *, tz: str = DEFAULT_TZ) -> datetime | Non
     if s is None:
         return None
     if not isinstance(s, str):
-        raise TypeError(f"parse_machine_date() expects str, got {type(s).__name__}")
+        raise TypeError(f"read_machine_date() expects str, got {type(s).__name__}")
+    raw = s
     zone = _zone(tz)
     s = s.translate(_BIDI_STRIP).strip()
     if not s:
         return None
     dt = None
+    precision = "second"
     m = _ISO_RE.fullmatch(s)
     if m is not None:
+        precision = "second" if m["s"] else ("minute" if m["h"] else "day")
         try:
             frac = (m["f"] or "0")[:6].ljust(6, "0")
             dt = datetime(
@@ -614,6 +946,8 @@ def parse_machine_date(s: str | None, *, tz: str = DEFAULT_TZ) -> datetime | Non
     else:
         try:
             dt = datetime.fromisoformat(s[:-1] + "+00:00" if s[-1:] in "zZ" else s)
+            if len(s) <= 10 and "T" not in s.upper():
+                precision = "day"
         except ValueError:
             try:
                 dt = email.utils.parsedate_to_datetime(s)
@@ -629,7 +963,7 @@ def parse_machine_date(s: str | None, *, tz: str = DEFAULT_TZ) -> datetime | Non
         return None
     if dt == _EPOCH:
         return None
-    return dt
+    return DateReading(dt, precision, raw)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -260,7 +260,8 @@ def article_to_jsonfeed_item(doc: dict) -> dict:
     ``date_published`` / ``date_modified``: RFC 3339 UTC; ``authors``: the byline and
     the agency credit as ``{"name": ...}``; ``tags``: categories then tags, unique;
     ``language``; ``image``: the first image's URL; ``_newscrawl``: ``site``,
-    ``duplicate_of``, ``duplicate_kind``, ``published_raw``, ``url`` (the fetched URL)
+    ``duplicate_of``, ``duplicate_kind``, ``published_raw``, ``published_precision`` /
+    ``modified_precision`` (``"day"``: the date is a day, its midnight is no time), ``url`` (the fetched URL)
     and, when stored, ``republished_by`` (``[{"site", "url"}]`` of later copies).
     Empty optional members are left out.
     """
@@ -289,6 +290,8 @@ def article_to_jsonfeed_item(doc: dict) -> dict:
         "duplicate_of": doc.get("duplicate_of"),
         "duplicate_kind": doc.get("duplicate_kind"),
         "published_raw": doc.get("published_raw"),
+        "published_precision": doc.get("published_precision"),
+        "modified_precision": doc.get("modified_precision"),
         "url": doc.get("url"),
     }
     if doc.get("republished_by"):

@@ -24,7 +24,12 @@ class ArticleItem(scrapy.Item):
     title = scrapy.Field()  # str, display form
     published = scrapy.Field()  # datetime, aware, UTC
     published_raw = scrapy.Field()  # str: the date string as it appeared in the page
+    #: str or None: "second" | "minute" | "hour" | "day" -- how much of ``published`` the page
+    #: states; "day": only the date is known and ``published`` is local midnight of that day
+    #: in the site's zone (converted to UTC), not a time
+    published_precision = scrapy.Field()
     modified = scrapy.Field()  # datetime, aware, UTC, or None
+    modified_precision = scrapy.Field()  # str or None: as published_precision, for modified
     author = scrapy.Field()  # str or None: the byline, prefix such as «كتب» removed
     agency = scrapy.Field()  # str or None: source/agency credit, e.g. «وكالة ثقة», «فرانس برس» (canonical name)
     dateline = scrapy.Field()  # str or None: the city a credit names («القاهرة» of «القاهرة - أ ش أ»)

@@ -360,3 +360,59 @@ def test_chunked_nfc_equals_whole_string_nfc():
             t = "ب" * shift + text
             assert not unicodedata.is_normalized("NFC", t)
             assert display_text(t) == unicodedata.normalize("NFC", t)
+
+
+# --------------------------------------------------------------------------- issue 19: four findings
+
+@pytest.mark.parametrize("cp", [0xFE70, 0xFE72, 0xFE74, 0xFE76, 0xFE78, 0xFE7A, 0xFE7C, 0xFE7E,
+                                0xFC5E, 0xFC5F, 0xFC60, 0xFC61, 0xFC62, 0xFC63])
+def test_isolated_vowel_forms_do_not_split_the_word(cp):
+    # «درس» typed in presentation forms with the vowel as an isolated form
+    word = "\uFEA9\uFEAD" + chr(cp) + "\uFEB1"
+    shown = display_text(word)
+    assert " " not in shown
+    assert shown == "در" + unicodedata.normalize("NFKC", chr(cp)).strip() + "س"
+    assert match_key(word) == "درس"
+
+
+def test_isolated_fatha_example_from_the_issue():
+    assert display_text("ﺩﺭﹶﺱ") == "درَس"
+    assert match_key("ﺩﺭﹶﺱ") == "درس"
+
+
+def test_quranic_small_waw_and_yeh_leave_the_key():
+    assert match_key("إِنَّهُۥ") == "انه"
+    assert match_key("فِيهِۦ") == "فيه"
+    assert strip_tashkeel("إِنَّهُۥ") == "إنه"
+    assert display_text("إِنَّهُۥ") == "إِنَّهُۥ"  # shown as written
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("زادۂ", "زاده"),  # NFC: ہ + hamza above -> U+06C2
+    ("زاده\u06C1\u0654", "زادهه"),  # the decomposed pair composes to U+06C2 first, then folds
+    ("ۓ", "ي"),  # ے + hamza above -> U+06D3
+    ("ے\u0654", "ي"),
+])
+def test_folded_letters_composed_with_hamza_fold_too(text, expected):
+    assert match_key(text) == expected
+
+
+def test_basmala_ligature_expanded_in_key_kept_in_display():
+    assert match_key("﷽") == match_key("بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِيمِ") == "بسم الله الرحمن الرحيم"
+    assert display_text("﷽") == "﷽"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ڤيروس", "فيروس"), ("ڨال", "قال"), ("ھذا", "هذا"),
+    ("\u0968\u0966\u0968\u0966", "2020"),  # Devanagari digits
+    ("\uFF12\uFF10\uFF12\uFF10", "2020"),  # full-width digits
+])
+def test_cheap_folds_and_digits_of_every_script(text, expected):
+    assert match_key(text) == expected
+
+
+def test_cp1256_byte_0xaa_keys_like_heh():
+    # Python's windows-1256 decoder yields U+06BE for byte 0xAA
+    decoded = b"\xaa\xd0\xc7".decode("cp1256")
+    assert decoded[0] == "\u06BE"
+    assert match_key(decoded) == match_key("هذا")

@@ -34,6 +34,12 @@ SITE_TZ = {
 }
 
 
+#: Numeric date order of each fixture site, where its pages print numeric dates: alyaum.com
+#: prints «26 / 04 / 2020» and «22 / 03 / 2020» (day over 12 first) on the same page, and its
+#: «١ / ١٢ / ٢٠٢٠» matches its machine date 2020-12-01.  Only that gives ambiguous rows an order.
+SITE_DAY_FIRST = {"alyaum.com": True}
+
+
 def _rows():
     lines = TSV.read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t") == ["text", "expected", "source"]
@@ -41,7 +47,7 @@ def _rows():
     for line in lines[1:]:
         text, expected, source = line.split("\t")
         site = source.split(" — ")[0].strip()
-        rows.append(pytest.param(text, expected, SITE_TZ[site], id=f"{site}:{text}"))
+        rows.append(pytest.param(text, expected, SITE_TZ[site], SITE_DAY_FIRST.get(site), id=f"{site}:{text}"))
     return rows
 
 
@@ -52,11 +58,11 @@ def test_tsv_has_all_rows():
     assert len(ROWS) == 37
 
 
-@pytest.mark.parametrize("text,expected,tz", ROWS)
-def test_tsv_row(text, expected, tz):
+@pytest.mark.parametrize("text,expected,tz,day_first", ROWS)
+def test_tsv_row(text, expected, tz, day_first):
     zone = ZoneInfo(tz)
     now = datetime(2020, 12, 1, 12, 0, tzinfo=zone)
-    got = parse_date(text, tz=tz, now=now)
+    got = parse_date(text, tz=tz, now=now, day_first=day_first)
     assert got is not None
     assert got.tzinfo is not None and got.utcoffset() is not None
 
@@ -81,10 +87,10 @@ def test_tsv_row(text, expected, tz):
     assert got.utcoffset() == zone.utcoffset(want)
 
 
-@pytest.mark.parametrize("text,expected,tz", ROWS)
-def test_tsv_row_result_does_not_depend_on_now_unless_relative(text, expected, tz):
-    a = parse_date(text, tz=tz, now=datetime(2020, 12, 1, 12, 0))
-    b = parse_date(text, tz=tz, now=datetime(2024, 6, 1, 8, 0))
+@pytest.mark.parametrize("text,expected,tz,day_first", ROWS)
+def test_tsv_row_result_does_not_depend_on_now_unless_relative(text, expected, tz, day_first):
+    a = parse_date(text, tz=tz, now=datetime(2020, 12, 1, 12, 0), day_first=day_first)
+    b = parse_date(text, tz=tz, now=datetime(2024, 6, 1, 8, 0), day_first=day_first)
     if expected.startswith("-"):
         assert b - a == datetime(2024, 6, 1, 8, 0) - datetime(2020, 12, 1, 12, 0)
     else:
@@ -264,7 +270,7 @@ def test_to_utc_refuses_naive_and_non_datetimes():
 GARBAGE = [
     "", " ", "\u200f", "عاجل", "زر الذهاب إلى الأعلى", "15 آب", "2022", "آذار 2024", "مارس (آذار) 2011",
     "هذا نص عشوائي عن الحكومة", "قتل 15 شخصا وأصيب 3 في 2022", "منذ ساعات", "منذ بضع دقائق",
-    "قبل 3 أيام من الانتخابات", "11 شوال 1441هـ", "1441 هـ", "1445/09/15 هـ", "12:30", "الساعة 10:30 م",
+    "قبل 3 أيام من الانتخابات", "1441 هـ", "12:30", "الساعة 10:30 م",
     "من 3 مايو 2020 إلى 5 يونيو 2021", "17 مارس/ نيسان 2020", "31 فبراير 2020", "23:61 14 مارس 2024",
     "الخميس 14 مارس 2099", "14 مارس 1850", "1608854400", "20201225", "5 12 2020", "الاثنين", "اقرأ أيضا",
     "17:27 +03:00 GMT 17.03.2020",
@@ -333,7 +339,7 @@ def test_month_name_families(month, name):
     ("۱۴ مارس ۲۰۲۴", datetime(2024, 3, 14)),
     ("14-03-2024", datetime(2024, 3, 14)),
     ("2024.03.14", datetime(2024, 3, 14)),
-    ("04/05/2020", datetime(2020, 5, 4)),  # day first
+    ("14/05/2020", datetime(2020, 5, 14)),  # day first: 14 is no month
     ("يوم الخميس الموافق 14 مارس 2024", datetime(2024, 3, 14)),
     ("نشر في: الخميس، 14 مارس 2024 - 10:05", datetime(2024, 3, 14, 10, 5)),
     ("٢٩ رجب ١٤٤٥ هـ الموافق ١٠ فبراير ٢٠٢٤ م", datetime(2024, 2, 10)),
@@ -402,10 +408,10 @@ def test_machine_garbage_is_none(text):
 
 
 def test_cache_off_gives_the_same_results():
-    cached = [parse_date(p.values[0], tz=p.values[2], now=BR08_NOW) for p in ROWS]
+    cached = [parse_date(p.values[0], tz=p.values[2], now=BR08_NOW, day_first=p.values[3]) for p in ROWS]
     dates.CACHE_PARSES = False
     try:
-        uncached = [parse_date(p.values[0], tz=p.values[2], now=BR08_NOW) for p in ROWS]
+        uncached = [parse_date(p.values[0], tz=p.values[2], now=BR08_NOW, day_first=p.values[3]) for p in ROWS]
     finally:
         dates.CACHE_PARSES = True
     assert uncached == cached
@@ -425,3 +431,193 @@ def test_cache_off_gives_the_same_results():
 ])
 def test_month_spelling_and_spacing_variants(text, expected):
     assert parse_date(text) == datetime(expected.year, expected.month, expected.day, tzinfo=ZoneInfo("Asia/Damascus"))
+
+
+# --------------------------------------------------------------------------- issue 19 / issue 11.3: readings
+
+from newscrawl.dates import DateReading, read_date, read_machine_date  # noqa: E402
+
+#: a Thursday, wall clock in Damascus
+THU = datetime(2024, 3, 14, 12, 0, tzinfo=ZoneInfo("Asia/Damascus"))
+
+
+def _read(text, **kw):
+    kw.setdefault("tz", "Asia/Damascus")
+    kw.setdefault("now", THU)
+    return read_date(text, **kw)
+
+
+@pytest.mark.parametrize("text,order,expected", [
+    ("01/11/1987", True, date(1987, 11, 1)),
+    ("01/11/1987", False, date(1987, 1, 11)),
+    ("04/05/2020", True, date(2020, 5, 4)),
+    ("04/05/2020", False, date(2020, 4, 5)),
+])
+def test_ambiguous_numeric_date_follows_the_site_order(text, order, expected):
+    r = _read(text, day_first=order)
+    assert r.value.date() == expected and not r.ambiguous and r.precision == "day"
+
+
+@pytest.mark.parametrize("text", ["01/11/1987", "04/05/2020", "الخميس 1 / 11 / 2018 03:45", "01/11/87", "1.11.2018 10:30"])
+def test_ambiguous_numeric_date_without_a_basis_is_marked_not_picked(text):
+    r = _read(text, tz="Asia/Riyadh")
+    assert r.ambiguous
+    # the two readings swap day and month
+    assert (r.value.day, r.value.month) == (r.alternative.month, r.alternative.day) != (r.value.month, r.value.day)
+    assert parse_date(text) is None  # the plain API never returns a guessed order
+
+
+def test_ambiguous_candidates_are_both_readings():
+    r = _read("01/11/1987")
+    assert (r.value.date(), r.alternative.date()) == (date(1987, 11, 1), date(1987, 1, 11))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("01/13/1987", date(1987, 1, 13)),  # 13 is no month: month first, whatever the site order
+    ("13/01/1987", date(1987, 1, 13)),
+    ("05/05/2020", date(2020, 5, 5)),  # both orders agree
+    ("2020/04/05", date(2020, 4, 5)),  # year first is always y/m/d
+])
+def test_unambiguous_numeric_dates(text, expected):
+    r = _read(text)
+    assert r.value.date() == expected and not r.ambiguous
+
+
+@pytest.mark.parametrize("text,expected", [
+    # alyaum.com sidebar strings: the weekday fits only one order
+    ("الاحد 12 / 04 / 2020 21:29", datetime(2020, 4, 12, 21, 29)),  # not Fri 4 Dec
+    ("الاثنين 4 / 05 / 2020 12:49", datetime(2020, 5, 4, 12, 49)),  # not Sun 5 Apr
+    ("٠٢:٠٠ الثلاثاء ١ / ١٢ / ٢٠٢٠", datetime(2020, 12, 1, 2, 0)),  # not Sun 12 Jan
+])
+def test_a_weekday_settles_the_order(text, expected):
+    r = _read(text, tz="Asia/Riyadh")
+    assert not r.ambiguous and r.value.replace(tzinfo=None) == expected and r.precision == "minute"
+
+
+def test_a_weekday_that_fits_both_orders_settles_nothing():
+    # 1 Nov 2018 and 11 Jan 2018 were both Thursdays
+    assert _read("الخميس 1 / 11 / 2018 03:45", tz="Asia/Riyadh").ambiguous
+
+
+@pytest.mark.parametrize("text,expected,precision", [
+    ("اليوم عند الساعة 10:30", datetime(2024, 3, 14, 10, 30), "minute"),
+    ("أمس على الساعة 18:05", datetime(2024, 3, 13, 18, 5), "minute"),
+    ("الأمس", datetime(2024, 3, 13), "day"),
+    ("قبل يوم أمس", datetime(2024, 3, 12), "day"),
+    ("اليوم السابق", datetime(2024, 3, 13), "day"),
+    ("الأحد الماضي الساعة 9:00", datetime(2024, 3, 10, 9, 0), "minute"),
+    ("الخميس الماضي", datetime(2024, 3, 7), "day"),  # today is Thursday: a week ago
+    ("امبارح", datetime(2024, 3, 13), "day"),
+    ("اول امبارح", datetime(2024, 3, 12), "day"),
+    ("النهاردة", datetime(2024, 3, 14), "day"),
+    ("النهاردة 10:30 م", datetime(2024, 3, 14, 22, 30), "minute"),
+    ("الآن", datetime(2024, 3, 14, 12, 0), "minute"),
+    ("الان", datetime(2024, 3, 14, 12, 0), "minute"),
+    ("حالا", datetime(2024, 3, 14, 12, 0), "minute"),
+    ("منذ سنتين و3 أشهر", datetime(2021, 12, 14, 12, 0), "day"),
+    ("منذ ساعتين و 5 دقائق", datetime(2024, 3, 14, 9, 55), "minute"),
+    ("منذ ساعتين", datetime(2024, 3, 14, 10, 0), "hour"),
+    ("20 hours ago", datetime(2024, 3, 13, 16, 0), "hour"),
+])
+def test_calendar_phrasing_and_relative_precision(text, expected, precision):
+    r = _read(text)
+    assert r.value.replace(tzinfo=None) == expected and r.precision == precision
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("11/ينا/1987", date(1987, 1, 11)),
+    ("يونـ 11, 1987", date(1987, 6, 11)),
+    ("3 فبر 2020", date(2020, 2, 3)),
+    ("12 جانـ 2021", date(2021, 1, 12)),
+    ("5 فيفـ 2021", date(2021, 2, 5)),
+    ("20 شتنـ 2020", date(2020, 9, 20)),
+    ("3 نونـ 2020", date(2020, 11, 3)),
+    ("25 دجنـ 2020", date(2020, 12, 25)),
+    ("15 شتمبر 2020", date(2020, 9, 15)),
+    ("25 دجمبر 2020", date(2020, 12, 25)),
+])
+def test_abbreviated_and_mauritanian_months(text, expected):
+    r = _read(text)
+    assert r.value.date() == expected and r.precision == "day"
+
+
+@pytest.mark.parametrize("text", ["حرف النون 3 مرات في 2020", "جان 2020"])
+def test_an_abbreviation_is_a_month_only_next_to_a_day(text):
+    assert _read(text) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("14 مارس 2024 الساعة الواحدة ظهرا", datetime(2024, 3, 14, 13, 0)),
+    ("14 مارس 2024 الساعة الثامنة وعشرين دقيقة مساءً", datetime(2024, 3, 14, 20, 20)),
+    ("14 مارس 2024 الساعة العاشرة والنصف صباحا", datetime(2024, 3, 14, 10, 30)),
+    ("14 مارس 2024 الساعة الخامسة إلا ربعا مساء", datetime(2024, 3, 14, 16, 45)),
+])
+def test_times_in_words(text, expected):
+    r = _read(text)
+    assert r.value.replace(tzinfo=None) == expected and r.precision == "minute"
+
+
+@pytest.mark.parametrize("text,expected,precision", [
+    ("السبت / 29 / جمادى الآخرة / 1439 هـ", datetime(2018, 3, 17), "day"),  # a Saturday indeed
+    ("14-09-1432 هـ, 09:40 صباحاً", datetime(2011, 8, 14, 9, 40), "minute"),
+    ("13 شعبان 1410 هـ", datetime(1990, 3, 10), "day"),
+    ("11 شوال 1441هـ", datetime(2020, 6, 3), "day"),  # albayan.ae prints it beside 03 يونيو 2020
+    ("1445/09/15 هـ", datetime(2024, 3, 25), "day"),
+])
+def test_hijri_only_dates_umm_al_qura(text, expected, precision):
+    r = _read(text)
+    assert r.value.replace(tzinfo=None) == expected and r.precision == precision
+
+
+def test_hijri_before_the_umm_al_qura_table_is_none():
+    # 11 Muharram 1285 = 1868: historical text, outside hijridate's 1343-1500 AH and the
+    # 1900 bound of publication dates -- never an approximate value
+    assert _read("يوم الأثنين 11 محرم سنة 1285هـ") is None
+
+
+def test_hijri_beside_gregorian_keeps_the_gregorian_date():
+    r = _read("11 شوال 1441هـ - 03 يونيو 2020م", tz="Asia/Dubai")
+    assert r.value.date() == date(2020, 6, 3) and r.precision == "day"
+
+
+@pytest.mark.parametrize("text,expected,precision", [
+    ("الأربعاء، 07 أكتوبر 2020 - 12:09 م", datetime(2020, 10, 7, 12, 9), "minute"),
+    ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", datetime(2020, 4, 24, 21, 22), "minute"),
+    ("March 3, 2024 10:15 am", datetime(2024, 3, 3, 10, 15), "minute"),
+    ("أكتوبر 25, 2016", datetime(2016, 10, 25), "day"),
+])
+def test_visible_date_lines(text, expected, precision):
+    r = _read(text)
+    assert r.value.replace(tzinfo=None) == expected and r.precision == precision
+
+
+@pytest.mark.parametrize("text,precision", [
+    ("2020-06-03", "day"),
+    ("2020-03-17T17:27", "minute"),
+    ("2020-03-17T17:27:41Z", "second"),
+    ("2020-06-03T03:01+0400", "minute"),
+    ("Wed, 03 Jun 2020 03:01:00 +0400", "second"),
+])
+def test_machine_date_precision(text, precision):
+    r = read_machine_date(text, tz="Asia/Dubai")
+    assert isinstance(r, DateReading) and r.precision == precision and r.raw == text
+
+
+def test_day_only_machine_date_is_midnight_only_with_day_precision():
+    r = read_machine_date("2019-02-08", tz="Africa/Tunis")
+    assert r.value == datetime(2019, 2, 8, tzinfo=ZoneInfo("Africa/Tunis")) and r.precision == "day"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("آخر تحديث 14:00 (GMT+0400)", (14, 0, None, timezone(timedelta(hours=4)))),
+    ("10:30 م", (22, 30, None, None)),
+    ("الساعة الواحدة ظهرا", (13, 0, None, None)),
+    ("12:42", (12, 42, None, None)),  # lbcgroup.tv prints the time in its own span
+])
+def test_read_time_alone(text, expected):
+    assert dates.read_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-01-08", "قبل 12 دقيقة", "14 مارس 2024 10:00", "25:00", "10:30 و 11:00", None])
+def test_read_time_refuses_dates_and_non_times(text):
+    assert dates.read_time(text) is None

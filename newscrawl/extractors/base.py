@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from functools import cached_property
+from zoneinfo import ZoneInfo
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from newscrawl.dates import parse_date, parse_machine_date
+from newscrawl.dates import DateReading, read_date, read_machine_date, read_time
 from newscrawl.extractors.boilerplate import is_boilerplate
 from newscrawl.extractors.credits import Credit, opening_credit, parse_credit, publisher_keys
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
@@ -129,9 +130,16 @@ class ArticlePage:
     IMAGE_CSS: str | None = None  # <img> elements (figure/figcaption give captions)
     #: byline values that are an agency/source credit, not a person (moved to ``agency``)
     AGENCY_NAMES: tuple[str, ...] = ()
+    #: the site's order for numeric dates whose day and month are both <= 12 (True d/m/y,
+    #: False m/d/y, None unknown: such a date is then used only when the metadata settles it)
+    DAY_FIRST: bool | None = None
 
-    def __init__(self, response, *, site: str, tz: str = "UTC", language: str = "ar", now: datetime | None = None):
+    def __init__(self, response, *, site: str, tz: str = "UTC", language: str = "ar", now: datetime | None = None,
+                 day_first: bool | None = None):
         self.response = response
+        self.day_first = self.DAY_FIRST if day_first is None else day_first
+        self._precisions: dict[str, tuple[str, str]] = {}
+        self._ambiguous: dict[str, str] = {}  # kind -> raw of an ambiguous date line nothing settled
         self.sel: Selector = response.selector
         self.site = site
         self.tz = tz
@@ -183,23 +191,231 @@ class ArticlePage:
     def visible_date(self) -> str | None:
         return first_text(self.sel, self.DATE_CSS) if self.DATE_CSS else None
 
-    def _date(self, kind: str) -> tuple[datetime | None, str | None]:
+    # ---- dates -----------------------------------------------------------------
+    def _read_visible(self, text: str | None) -> DateReading | None:
+        """A visible string read in the site's zone and numeric order; an ambiguous
+        numeric date comes back as it is (``ambiguous``) for the caller to settle."""
+        if not text:
+            return None
+        return read_date(text, tz=self.tz, now=self.now, day_first=self.day_first)
+
+    def _element_texts(self, el, kind: str = "published") -> list[tuple[str, bool]]:
+        """Texts of one date element for ``kind``: ``[(text, is_whole_text)]``, its whole
+        text first (when short), then its text nodes.
+
+        A text is an update line when it, or the text node just before it («آخر تحديث:»
+        in its own ``<b>``), carries an update label; ``kind="modified"`` reads only
+        those, ``"published"`` only the others."""
+        whole = " ".join(" ".join(el.css("::text").getall()).split())
+        texts = []
+        if whole and len(whole) <= _MAX_DATE_LINE:
+            texts.append((whole, bool(_UPDATE_LABEL.search(whole)), True))
+        prev = ""
+        for x in el.xpath(".//text()").getall():
+            t = " ".join(x.split())
+            if not t:
+                continue
+            if 4 <= len(t) <= _MAX_DATE_LINE:
+                texts.append((t, bool(_UPDATE_LABEL.search(t) or _UPDATE_LABEL.search(prev)), False))
+            prev = t
+        return [(t, is_whole) for t, is_update, is_whole in texts if is_update == (kind == "modified")]
+
+    def _element_readings(self, el, kind: str = "published") -> list[DateReading]:
+        """Readings of one element: its whole text when that is a date (its ``raw`` narrowed
+        to the one text node that says the same, «2020/12/25 - 1:59 صباحًا» rather than
+        «كتب ضحى عرفة 2020/12/25 - 1:59 صباحًا»), else each text node that is one."""
+        texts = self._element_texts(el, kind)
+        readings = [(self._read_visible(t), is_whole) for t, is_whole in texts]
+        if readings and readings[0][1] and readings[0][0] is not None:
+            whole = readings[0][0]
+            for r, _ in readings[1:]:
+                if r is not None and (r.value, r.precision, r.ambiguous) == (whole.value, whole.precision, whole.ambiguous):
+                    return [r]
+            return [whole]
+        return [r for r, _ in readings if r is not None]
+
+    def _inside_body(self, el) -> bool:
+        container = self.body_container
+        if container is not None:
+            root = container.root
+            node = el.root
+            while node is not None:
+                if node is root:
+                    return True
+                node = node.getparent()
+        return bool(el.xpath(_BODY_ANCESTOR_XPATH))
+
+    def headline_element(self) -> Selector | None:
+        """The element holding the headline: the first ``TITLE_CSS`` match (else the first ``<h1>``)."""
+        found = (self.sel.css(self.TITLE_CSS) if self.TITLE_CSS else []) or self.sel.css("h1")
+        return found[0] if found else None
+
+    @cached_property
+    def _date_line_elements(self) -> list:
+        """The elements that may hold the article's date line (see :meth:`visible_date_readings`)."""
+        elements = []
+        if self.DATE_CSS:
+            elements += [(el, True) for el in self.sel.css(self.DATE_CSS)]
+        h1 = self.headline_element()
+        if h1 is not None:
+            elements += [(el, False) for el in h1.xpath(f"following::*[{_DATEISH}][position() <= 12]")]
+            if h1.xpath("ancestor::article"):
+                elements += [(el, False) for el in h1.xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")]
+        out, seen = [], set()
+        for el, trusted in elements:
+            key = id(el.root)
+            if key in seen:
+                continue
+            seen.add(key)
+            if not trusted and (el.xpath(_CHROME_ANCESTOR_XPATH) or self._inside_body(el)):
+                continue
+            out.append(el)
+        return out
+
+    def visible_date_readings(self, kind: str = "published") -> list[DateReading]:
+        """Date readings of the article's visible date line, best first.
+
+        The site's ``DATE_CSS`` first; then, for any page, date-like elements
+        (``<time>``, ``[class*=date]``, ``[class*=time]``, ``[class*=meta]``,
+        ``[class*=publish]``, ``[class*=posted]``, ``[itemprop=date*]``) right after
+        the headline ``<h1>`` (and just before it within the same ``<article>``).
+        Never: the body text, the theme's "today's date" widget (Jannah
+        ``.topbar-today-date``, Sahifa ``.today-date``: the render date), navigation,
+        sidebars, widgets, related-post cards, comments, tickers.  ``kind="modified"``
+        keeps only lines labelled as an update («آخر تحديث», «محدثة», "Updated");
+        ``"published"`` skips them.  An ambiguous numeric date («04/05/2020») is
+        re-read in the order the page's other numeric dates show (:meth:`page_day_first`)
+        when the site declares none; otherwise it stays ``ambiguous``.
+        """
+        out = []
+        for el in self._date_line_elements:
+            for r in self._element_readings(el, kind):
+                if r.ambiguous and self.day_first is None and self.page_day_first is not None:
+                    r = read_date(r.raw, tz=self.tz, now=self.now, day_first=self.page_day_first) or r
+                out.append(r)
+        return out
+
+    def visible_times(self, kind: str = "published") -> list[tuple]:
+        """Times printed without a date on the date line («آخر تحديث 14:00 (GMT+0400)»):
+        ``[(raw, (hour, minute, second|None, stated tzinfo|None))]`` (:func:`newscrawl.dates.read_time`)."""
+        out = []
+        for el in self._date_line_elements:
+            for t, _whole in self._element_texts(el, kind):
+                hm = read_time(t)
+                if hm is not None:
+                    out.append((t, hm))
+        return out
+
+    @cached_property
+    def page_day_first(self) -> bool | None:
+        """The numeric date order the page itself shows: True when its numeric dates put a
+        number over 12 first («26 / 04 / 2020»), False when second («04/26/2020»), None when
+        it shows neither or both.  Read from every date-like element of the page."""
+        firsts, seconds = 0, 0
+        for text in self.sel.xpath(f"//body//*[{_DATEISH}]/text()").getall():
+            for m in _NUMERIC_DMY_RE.finditer(text.translate(_DIGITS)):
+                a, b = int(m.group(1)), int(m.group(3))
+                firsts += a > 12 >= b
+                seconds += b > 12 >= a
+        if firsts and not seconds:
+            return True
+        if seconds and not firsts:
+            return False
+        return None
+
+    def url_date(self) -> DateReading | None:
+        """A full date in the URL path («/2020/02/18/slug/», «/2020-02-18/»), day precision.
+
+        A year or year/month alone is never a date."""
+        m = _URL_DATE_RE.search(self.response.url)
+        if m is None:
+            return None
+        r = read_machine_date(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", tz=self.tz)
+        return DateReading(r.value, "day", m.group().strip("/")) if r is not None else None
+
+    def machine_date_readings(self, kind: str) -> list[tuple[DateReading, str]]:
+        """``[(reading, raw)]`` from the page's machine-readable metadata, best source first."""
+        out = []
         for _source, raw in self.meta.date_candidates(kind):
-            dt = parse_machine_date(raw, tz=self.tz)
-            if dt is not None:
-                return dt, raw
-        if kind == "published":
-            raw = self.visible_date()
-            if raw:
-                return parse_date(raw, tz=self.tz, now=self.now), raw
-        return None, None
+            r = read_machine_date(raw, tz=self.tz)
+            if r is not None:
+                out.append((r, raw))
+        return out
+
+    def date_reading(self, kind: str = "published") -> DateReading | None:
+        """The page's ``published`` / ``modified`` date with its precision.
+
+        Order: machine-readable metadata (JSON-LD -> ``<meta>`` -> ``<time datetime>``);
+        when it gives only a day (an ISO date, or exactly midnight) or nothing, the
+        visible date line (:meth:`visible_date_readings`), a reading with a time
+        first, on the metadata's day when there is one; an ambiguous numeric line
+        is settled by the metadata's day or the site's ``DAY_FIRST``, else skipped;
+        then the metadata's day.  ``None`` when nothing states a date (:meth:`to_item`
+        then tries a full date in the URL, with ``"day"`` precision, as the last resort).
+        """
+        machine = self.machine_date_readings(kind)
+        best = machine[0][0] if machine else None
+        if best is not None and best.precision != "day" and not _is_midnight(best.value):
+            return best
+        visible = []
+        for r in self.visible_date_readings(kind):
+            if r.ambiguous:
+                fits = [v for v in (r.value, r.alternative) if best is not None and v.date() == best.value.date()]
+                if len(fits) != 1:
+                    self._ambiguous.setdefault(kind, r.raw)
+                    continue
+                r = DateReading(fits[0], r.precision, r.raw)
+            visible.append(r)
+        if best is not None:
+            day = best.value.astimezone(ZoneInfo(self.tz)).date() if best.precision == "day" else best.value.date()
+            same_day = [r for r in visible if r.value.date() == day]
+            timed = [r for r in same_day if r.precision != "day"]
+            if timed:
+                return timed[0]
+            times = self.visible_times(kind)
+            if len({hm for _raw, hm in times}) == 1:  # one time of day printed alone on the date line
+                raw, (h, mi, sec, stated) = times[0]
+                value = datetime(day.year, day.month, day.day, h, mi, sec or 0, tzinfo=stated or ZoneInfo(self.tz))
+                return DateReading(value, "second" if sec is not None else "minute", f"{best.raw} {raw}")
+            if same_day and best.precision != "day":  # «2019-02-08T00:00:00+01:00» shown as «الجمعة 8 فيفري 2019»
+                return DateReading(best.value, "day", best.raw)
+            return best
+        timed = [r for r in visible if r.precision != "day"]
+        if timed or visible:
+            return (timed or visible)[0]
+        return None
+
+    def _date(self, kind: str) -> tuple[datetime | None, str | None]:
+        r = self.date_reading(kind)
+        if r is None:
+            # an ambiguous date line left unread is reported as an unparsed date (counted
+            # ``newscrawl/dates/unparsed`` and logged by the spider), not as no date at all
+            return None, self._ambiguous.get(kind)
+        self._precisions[kind] = (r.raw, r.precision)
+        if r.precision == "day":  # «منذ 3 أيام» is a day: its clock (the crawl's) is no time of the page
+            return r.value.replace(hour=0, minute=0, second=0, microsecond=0, fold=0), r.raw
+        return r.value, r.raw
 
     def published(self) -> tuple[datetime | None, str | None]:
-        """``(aware datetime or None, raw string or None)``: JSON-LD -> meta -> ``<time>`` -> visible date."""
+        """``(aware datetime or None, raw string or None)`` (see :meth:`date_reading`)."""
         return self._date("published")
 
     def modified(self) -> datetime | None:
         return self._date("modified")[0]
+
+    def date_precision(self, kind: str, raw: str | None) -> str | None:
+        """Precision of the ``kind`` date whose raw string is ``raw``: as read by
+        :meth:`date_reading`, else (a subclass found the value its own way) read
+        again from ``raw`` (a Unix timestamp is ``"second"``)."""
+        if raw is None:
+            return None
+        known = self._precisions.get(kind)
+        if known and known[0] == raw:
+            return known[1]
+        if raw.strip().isdigit():
+            return "second"
+        r = read_machine_date(raw, tz=self.tz) or self._read_visible(raw)
+        return r.precision if r is not None else None
 
     def byline(self) -> str | None:
         raw = first_text(self.sel, self.AUTHOR_CSS) if self.AUTHOR_CSS else None
@@ -357,6 +573,12 @@ class ArticlePage:
         if not body:
             raise ExtractionError("no_body", self.response.url)
         published, published_raw = self.published()
+        if published is None and published_raw is None:  # last resort, after every source a subclass adds
+            from_url = self.url_date()
+            if from_url is not None:
+                published, published_raw = from_url.value, from_url.raw
+                self._precisions["published"] = (from_url.raw, "day")
+        modified = self.modified()
         loader = ArticleLoader()
         loader.add_value("url", self.url())
         loader.add_value("canonical_url", self.canonical_url())
@@ -364,7 +586,10 @@ class ArticlePage:
         loader.add_value("title", title)
         loader.add_value("published", published)
         loader.add_value("published_raw", published_raw)
-        loader.add_value("modified", self.modified())
+        loader.add_value("published_precision", self.date_precision("published", published_raw) if published else None)
+        loader.add_value("modified", modified)
+        if modified is not None:
+            loader.add_value("modified_precision", self._precisions.get("modified", (None, None))[1])
         loader.add_value("author", self.author())
         loader.add_value("agency", self.agency())
         loader.add_value("dateline", self.dateline())
@@ -380,7 +605,8 @@ class ArticlePage:
         item = loader.load_item()
         for key in ("body", "categories", "tags", "images"):
             item.setdefault(key, [])
-        for key in ("published", "published_raw", "modified", "author", "agency", "dateline", "publisher", "lead"):
+        for key in ("published", "published_raw", "published_precision", "modified", "modified_precision",
+                    "author", "agency", "dateline", "publisher", "lead"):
             item.setdefault(key, None)
         return item
 
@@ -426,6 +652,48 @@ class TickerStrip:
             if item.get("headline"):
                 item.setdefault("url", None)
                 yield item
+
+
+#: a visible date line is short; longer text is a sentence, not a date line
+_MAX_DATE_LINE = 80
+#: date-like elements near the headline
+_DATEISH = (
+    "self::time or @itemprop='datePublished' or @itemprop='dateModified' or @datetime"
+    " or contains(translate(@class, 'DATE', 'date'), 'date') or contains(translate(@class, 'TIME', 'time'), 'time')"
+    " or contains(@class, 'meta') or contains(@class, 'publish') or contains(@class, 'posted')"
+    " or contains(translate(@id, 'DATE', 'date'), 'date')"
+)
+#: page chrome whose dates are not the article's: the themes' "today's date" widgets
+#: (Jannah ``.topbar-today-date``, Sahifa ``.today-date``), navigation, sidebars, widgets,
+#: related-post cards, comments, tickers, the site footer.  (An article's own ``<footer>``
+#: holds its date line: Drupal's ``footer.submitted``.)  ``<body>`` classes are layout flags
+#: (Jannah's «has-sidebar», «has-date-breaking-components»), not chrome.
+_CHROME_ANCESTOR_XPATH = (
+    "ancestor-or-self::*[not(self::body or self::html)][self::nav or self::aside or @id='footer' or contains(@class, 'site-footer')"
+    " or contains(@class, 'today') or contains(@class, 'topbar') or contains(@class, 'top-bar')"
+    " or contains(@class, 'widget') or contains(@class, 'sidebar') or contains(@class, 'related')"
+    " or contains(@class, 'comment') or contains(@class, 'breaking') or contains(@class, 'ticker')"
+    " or contains(@id, 'sidebar') or contains(@id, 'related') or contains(@id, 'comments')]"
+)
+#: article body containers: a date inside the text is never the article's date
+_BODY_ANCESTOR_XPATH = (
+    "ancestor-or-self::*[@itemprop='articleBody' or contains(@class, 'entry-content')"
+    " or contains(@class, 'article-body') or contains(@class, 'articleBody') or @id='articleBody'"
+    " or contains(@class, 'post-content') and not(self::article)]"
+)
+_UPDATE_LABEL = re.compile(r"تحديث|محدث|updated|modified|last\s+update", re.IGNORECASE)
+#: «/2020/02/18/», «/2020-02-18-», «/20200218/» in a URL path
+_URL_DATE_RE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)(?P<s>[/\-_])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>0?[1-9]|[12]\d|3[01])(?=[/\-_.]|$)"
+)
+
+
+_NUMERIC_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*\d{4}(?!\d)")
+_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}})
+
+
+def _is_midnight(dt: datetime) -> bool:
+    return (dt.hour, dt.minute, dt.second, dt.microsecond) == (0, 0, 0, 0)
 
 
 def _as_list(v):

@@ -16,8 +16,8 @@ A site parser names its own fields (``LEAD_CSS`` subtitle field, category / tag 
 
 from __future__ import annotations
 
-from newscrawl.dates import parse_machine_date
-from newscrawl.extractors.base import ArticlePage
+from newscrawl.dates import read_machine_date
+from newscrawl.extractors.base import ArticlePage, _is_midnight
 
 
 class DrupalArticlePage(ArticlePage):
@@ -36,7 +36,16 @@ class DrupalArticlePage(ArticlePage):
             return dt, raw
         for el in self.sel.css(self.RDFA_DATE_CSS):
             value = el.attrib.get("content", "").strip()
-            dt = parse_machine_date(value, tz=self.tz) if value else None
-            if dt is not None:
-                return dt, " ".join(el.css("::text").getall()).strip() or value
-        return super().published()
+            machine = read_machine_date(value, tz=self.tz) if value else None
+            if machine is not None:
+                shown = " ".join(el.css("::text").getall()).strip()
+                # the precision is what the page shows: «الجمعة 8 فيفري 2019» for a midnight value is a day
+                visible = self._read_visible(shown)
+                precision = machine.precision
+                if (visible is not None and not visible.ambiguous and visible.value.date() == machine.value.date()
+                        and _is_midnight(machine.value)):
+                    precision = visible.precision
+                raw = shown or value
+                self._precisions["published"] = (raw, precision)
+                return machine.value, raw
+        return dt, raw

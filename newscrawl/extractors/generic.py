@@ -5,11 +5,12 @@ Metadata first, then text:
 * **title**: the ``<h1>`` that best matches the page's declared titles (JSON-LD
   ``headline``, ``og:title``, ``<title>``), because many pages have a logo ``<h1>`` as
   well; else the JSON-LD headline, ``og:title``, trafilatura's title;
-* **published**: JSON-LD -> ``<meta>`` (OpenGraph, ``pubdate``, ``itemprop``) -> ``<time datetime>``
-  (:class:`ArticlePage`), then schema.org microdata / RDFa attributes
-  (``[itemprop=datePublished][content|datetime]``, ``[property="dc:date"][content]``), then
-  visible ``<time>`` text through the Arabic date rules (:func:`newscrawl.dates.parse_date`),
-  then trafilatura's (htmldate's) date, which is a day: read as local midnight;
+* **published** / **modified**: JSON-LD -> ``<meta>`` (OpenGraph, ``pubdate``, ``itemprop``) ->
+  ``<time datetime>``, then schema.org microdata / RDFa attributes
+  (``[itemprop=datePublished][content|datetime]``, ``[property="dc:date"][content]``); when
+  these give only a day or nothing, the visible date line near the headline
+  (:meth:`ArticlePage.date_reading`, with its precision); a full date in the URL last, as a
+  day.  trafilatura's (htmldate's) date is not used: it turns a URL's year into 1 January;
 * **author**: JSON-LD Person -> ``<meta name=author>`` / ``article:author`` -> microdata / ``rel=author``
   / byline-classed elements -> a leading «حوار: / بقلم: / كتب» body line -> trafilatura; a
   byline that is the publisher's own name (``og:site_name``, JSON-LD publisher) is not an author;
@@ -29,9 +30,7 @@ from __future__ import annotations
 import logging
 
 import re
-from datetime import datetime, time
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 import trafilatura
 
@@ -39,7 +38,7 @@ import trafilatura
 # counted drop (no_body / not_an_article), not an error of the crawl
 logging.getLogger("trafilatura.core").setLevel(logging.CRITICAL)
 
-from newscrawl.dates import parse_date, parse_machine_date
+from newscrawl.dates import read_machine_date
 from newscrawl.extractors.base import ArticlePage, _as_list
 from newscrawl.extractors.boilerplate import is_boilerplate
 from newscrawl.extractors.html import first_text, text_blocks
@@ -51,6 +50,8 @@ _END_PUNCT = re.compile(r"[.!?؟…:؛»\")]$")
 _ARTICLE_TYPE = re.compile(r"(?:News|Reportage|Analysis|Opinion|Blog)?(?:Article|Posting)\b")
 #: og:type values that say "not an article"
 _NOT_ARTICLE_OG = {"website", "profile", "video.other", "music.song", "book"}
+_MICRODATA_DATE_CSS = ("[itemprop=datePublished], [property='dc:date'], [property='article:published_time'], "
+                       "[itemprop=dateCreated]")
 _BYLINE_CSS = ("a[rel~=author], .byline, .meta-author, .author-name, .writeBy, [class*=byline], [class*=writer], "
                ".post-author, .article-author, .entry-author, .td-post-author-name, .jeg_meta_author, "
                ".post-meta-author, .author-link, [itemprop=author]")
@@ -126,28 +127,26 @@ class GenericArticlePage(ArticlePage):
         return h1s[0] if h1s else getattr(self._doc, "title", None)
 
     # ---- date --------------------------------------------------------------------
-    def published(self):
-        dt, raw = super().published()
-        if dt is not None:
-            return dt, raw
-        for el in self.sel.css("[itemprop=datePublished], [property='dc:date'], [property='article:published_time'], "
-                               "[itemprop=dateCreated]"):
+    def headline_element(self):
+        """The ``<h1>`` whose text is the chosen title (a logo ``<h1>`` may come first)."""
+        title = _norm(self.title())
+        for h in self.sel.css("h1"):
+            if _norm(" ".join(h.css("::text").getall())) == title:
+                return h
+        return super().headline_element()
+
+    def machine_date_readings(self, kind: str):
+        """JSON-LD -> ``<meta>`` -> ``<time datetime>`` (:class:`ArticlePage`), then schema.org
+        microdata / RDFa attributes (``[itemprop=datePublished][content|datetime]``,
+        ``[property="dc:date"][content]``; ``dateModified`` for ``kind="modified"``)."""
+        out = super().machine_date_readings(kind)
+        css = _MICRODATA_DATE_CSS if kind == "published" else "[itemprop=dateModified], [property='dc:modified']"
+        for el in self.sel.css(css):
             value = (el.attrib.get("content") or el.attrib.get("datetime") or "").strip()
-            parsed = parse_machine_date(value, tz=self.tz) if value else None
-            if parsed is not None:
-                return parsed, value
-        for text in self.sel.css("time").xpath("normalize-space(.)").getall():
-            parsed = parse_date(text, tz=self.tz, now=self.now) if text else None
-            if parsed is not None:
-                return parsed, text
-        day = getattr(self._doc, "date", None)
-        if day:
-            try:
-                d = datetime.strptime(day[:10], "%Y-%m-%d").date()
-            except ValueError:
-                return None, raw
-            return datetime.combine(d, time(0), tzinfo=ZoneInfo(self.tz)), day
-        return None, raw
+            r = read_machine_date(value, tz=self.tz) if value else None
+            if r is not None:
+                out.append((r, value))
+        return out
 
     # ---- author ------------------------------------------------------------------
     @cached_property

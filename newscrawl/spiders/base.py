@@ -50,6 +50,10 @@ def _int_arg(name: str, value) -> int | None:
 class NewsSpider(scrapy.Spider):
     #: IANA time zone of the site's wall-clock dates
     timezone: str = "UTC"
+    #: the site's numeric date order when day and month are both <= 12 («04/05/2020»): True
+    #: d/m/y, False m/d/y, None unknown (the page object's DAY_FIRST, else such dates are
+    #: used only when the page's metadata settles them; see newscrawl.dates.read_date)
+    date_day_first: bool | None = None
     #: language reported when the page does not declare one
     language: str = "ar"
     #: the site's display name, used for ``publisher`` when a page names none (og:site_name ...)
@@ -182,7 +186,8 @@ class NewsSpider(scrapy.Spider):
 
     def article_page(self, response, now) -> ArticlePage | None:
         for cls in self.article_pages:
-            page = cls(response, site=self.name, tz=self.timezone, language=self.language, now=now)
+            page = cls(response, site=self.name, tz=self.timezone, language=self.language, now=now,
+                       day_first=self.date_day_first)
             if page.is_article():
                 return page
         return None
@@ -192,7 +197,8 @@ class NewsSpider(scrapy.Spider):
             item = page.to_item()
         except ExtractionError as exc:
             if exc.reason == "no_body" and self.fallback_page is not None:
-                fallback = self.fallback_page(response, site=self.name, tz=self.timezone, language=self.language, now=now)
+                fallback = self.fallback_page(response, site=self.name, tz=self.timezone, language=self.language, now=now,
+                       day_first=self.date_day_first)
                 try:
                     item = fallback.to_item()
                     self._inc("newscrawl/extraction/fallback")
@@ -210,6 +216,8 @@ class NewsSpider(scrapy.Spider):
             self._inc("newscrawl/dates/unparsed" if item.get("published_raw") else "newscrawl/dates/missing")
             if item.get("published_raw"):
                 logger.warning("unparsed date %r on %s", item["published_raw"], response.url)
+        else:
+            self._inc(f"newscrawl/dates/precision/{item.get('published_precision')}")
         self._inc("newscrawl/articles")
         return item
 

@@ -30,7 +30,8 @@ class GenericSpider(NewsSpider):
         page = super().article_page(response, now)
         if page is not None:
             return page
-        page = GenericArticlePage(response, site=self.name, tz=self.timezone, language=self.language, now=now)
+        page = GenericArticlePage(response, site=self.name, tz=self.timezone, language=self.language, now=now,
+                                  day_first=self.date_day_first)
         og_type = (page.meta.meta("og:type") or "").lower()
         if og_type not in ("website", "profile", "video.other") and response.css("h1") and page.body():
             return page

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.dates import parse_date, parse_machine_date
+from newscrawl.dates import parse_date, parse_machine_date, read_machine_date
 from newscrawl.extractors.base import ArticlePage, TickerStrip
 from newscrawl.extractors.html import first_text
 from newscrawl.extractors.sites import without_home
@@ -45,7 +45,7 @@ class Youm7ArticlePage(ArticlePage):
     def published(self):
         raw = self.visible_date()
         if raw:
-            dt = parse_date(raw, tz=self.tz, now=self.now)
+            dt = parse_date(raw, tz=self.tz, now=self.now, day_first=self.day_first)
             if dt is not None:
                 return dt, raw
         # no visible date: the meta clock is Cairo wall-clock time despite its "Z" (see module doc)
@@ -58,7 +58,11 @@ class Youm7ArticlePage(ArticlePage):
         # the same CMS clock as published: Cairo wall-clock time behind a wrong "Z"
         raw = self.meta.meta("article:modified_time")
         if raw:
-            return parse_machine_date(re.sub(r"(?:Z|[+-]00:?00)$", "", raw.strip()), tz=self.tz)
+            r = read_machine_date(re.sub(r"(?:Z|[+-]00:?00)$", "", raw.strip()), tz=self.tz)
+            if r is None:
+                return None
+            self._precisions["modified"] = (raw, r.precision)
+            return r.value
         return super().modified()
 
     def categories(self):
