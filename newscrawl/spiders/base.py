@@ -13,7 +13,8 @@ page objects; this class does the rest:
 * a page whose declared charset is wrong is re-decoded (:mod:`newscrawl.encoding`);
 * bad input never crashes the crawl: non-HTML and empty bodies, pages that fail
   extraction, unparseable dates are dropped or kept with a counted reason in the
-  stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``).
+  stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``); an unreadable or
+  absurdly deep JSON-LD block is dropped alone (``newscrawl/jsonld/dropped/<reason>``).
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ class NewsSpider(scrapy.Spider):
         page = self.article_page(response, now)
         if page is not None:
             item = self.extract_article(page, response, now)
+            for reason, n in page.meta.dropped.items():  # JSON-LD blocks that could not be read
+                self._inc(f"newscrawl/jsonld/dropped/{reason}", n)
             if item is not None:
                 yield item
             return
