@@ -23,6 +23,7 @@ from w3lib.url import safe_url_string
 from newscrawl.dates import parse_date, parse_machine_date
 from newscrawl.extractors.boilerplate import is_boilerplate
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
+from newscrawl.extractors.images import add_image, article_images, is_placeholder
 from newscrawl.extractors.metadata import PageMetadata
 from newscrawl.loaders import ArticleLoader, TickerLoader
 from newscrawl.urls import canonicalize, pick_canonical
@@ -190,18 +191,17 @@ class ArticlePage:
         return self.meta.metas("article:tag")
 
     def images(self) -> list[dict]:
-        out = []
-        if self.IMAGE_CSS:
-            for img in self.sel.css(self.IMAGE_CSS):
-                src = img.attrib.get("data-src") or img.attrib.get("src") or img.attrib.get("data-lazy-src")
-                if not src or src.startswith("data:"):
-                    continue
-                fig = img.xpath("ancestor::figure[1]")
-                caption = first_text(fig[0], "figcaption") if fig else None
-                out.append({"url": urljoin(self.response.url, src), "caption": caption or img.attrib.get("alt") or None})
+        """``[{"url": absolute URL, "caption": str or None}, ...]``: ``og:image`` first, then the
+        ``IMAGE_CSS`` images -- the real file behind lazy loading, no placeholders, no ads, one
+        entry per picture (rules in :mod:`newscrawl.extractors.images`)."""
+        out = article_images(self.sel, self.IMAGE_CSS, self.response.url) if self.IMAGE_CSS else []
         og = self.meta.meta("og:image")
-        if og and not any(i["url"] == urljoin(self.response.url, og) for i in out):
-            out.insert(0, {"url": urljoin(self.response.url, og), "caption": None})
+        if og and not is_placeholder(og):
+            merged: list[dict] = []
+            add_image(merged, urljoin(self.response.url, og), None)
+            for entry in out:
+                add_image(merged, entry["url"], entry["caption"])
+            out = merged
         return out
 
     def language(self) -> str:
