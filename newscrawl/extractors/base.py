@@ -21,7 +21,7 @@ from parsel import Selector
 from w3lib.url import safe_url_string
 
 from newscrawl.dates import parse_date, parse_machine_date
-from newscrawl.extractors.boilerplate import is_boilerplate
+from newscrawl.extractors.boilerplate import is_boilerplate, without_signature
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
 from newscrawl.extractors.images import add_image, article_images, is_placeholder
 from newscrawl.extractors.metadata import PageMetadata
@@ -84,6 +84,9 @@ class ArticlePage:
     CATEGORY_CSS: str | None = None
     TAG_CSS: str | None = None
     IMAGE_CSS: str | None = None  # <img> elements (figure/figcaption give captions)
+    #: False for WordPress themes: a ``<br>`` inside a ``<p>`` is a line break within the paragraph
+    #: (``wpautop``), not a new paragraph (:func:`~newscrawl.extractors.html.text_blocks`)
+    BR_SPLITS_PARAGRAPH: bool = True
     #: byline values that are an agency/source credit, not a person (moved to ``agency``)
     AGENCY_NAMES: tuple[str, ...] = ()
 
@@ -127,8 +130,8 @@ class ArticlePage:
         return t or self.meta.ld("headline") or self.meta.meta("og:title")
 
     def body(self) -> list[str]:
-        blocks = text_blocks(self.body_container, self.BODY_DROP_CSS)
-        return [b for b in blocks if not is_boilerplate(b)]
+        blocks = text_blocks(self.body_container, self.BODY_DROP_CSS, split_br_in_p=self.BR_SPLITS_PARAGRAPH)
+        return without_signature([b for b in blocks if not is_boilerplate(b)])
 
     def lead(self) -> str | None:
         if self.LEAD_CSS:
