@@ -78,3 +78,28 @@ def test_text_blocks_drops_read_also_paragraphs_and_keeps_sentences_apart():
 ])
 def test_signature_line(line, expected):
     assert is_signature_line(line) is expected
+
+
+def test_generic_reader_on_eyethunews_subtitle_read_also_and_br_parts():
+    """trafilatura keeps the h2.entry-sub-title standfirst (= the description), the read-also lines and
+    splits each <p> at its <br>; the generic reader gives the oracle's 14 paragraphs."""
+    from newscrawl.extractors.generic import GenericArticlePage
+
+    response, oracle = page("eyethunews.co.za")
+    body = GenericArticlePage(response, site="generic").body()
+    assert len(body) == oracle["paragraph_count"] == 14
+    assert body[0].startswith(norm(oracle["body_first_sentence"]))
+    assert body[-1].endswith(norm(oracle["body_last_sentence"]))
+    assert not any("FUNDA OLUNYE" in p for p in body)
+    assert "olwedlule. Ngokuthola" in body[0]
+
+
+def test_generic_reader_on_hatawtabloid_drops_the_signature_line():
+    """Sahifa theme: five <p>, the last is «<strong>(Ed de Leon)</strong>», a signature -> 4 paragraphs."""
+    from newscrawl.extractors.generic import GenericArticlePage
+
+    response, oracle = page("hatawtabloid.com")
+    body = GenericArticlePage(response, site="generic").body()
+    assert len(body) == oracle["paragraph_count"] == 4
+    assert body[-1] == "Ganyan lang ang buhay."
+    assert " ".join(body[-2:]).endswith(oracle["body_last_sentence"])
