@@ -103,3 +103,20 @@ def test_generic_reader_on_hatawtabloid_drops_the_signature_line():
     assert len(body) == oracle["paragraph_count"] == 4
     assert body[-1] == "Ganyan lang ang buhay."
     assert " ".join(body[-2:]).endswith(oracle["body_last_sentence"])
+
+
+@pytest.mark.parametrize("line", ["الكلمات الدلالية: كورونا مصر الصحة", "Tags: Business, Inflation", "انظر أيضا: مصر تحظر تصدير الكحول"])
+def test_tag_list_and_see_also_lines_are_boilerplate(line):
+    assert is_boilerplate(line)
+
+
+def test_headline_inside_the_body_container_is_not_a_paragraph():
+    """The real thenassauguardian.com article with its h1 moved into the body container."""
+    response, oracle = page("thenassauguardian.com")
+    h1 = '<h1 class="post-title entry-title">Super Value ‘stumped’ on when price hikes will end</h1>'
+    html = response.text
+    assert h1 in html
+    html = html.replace('<div class="entry-content entry clearfix">', '<div class="entry-content entry clearfix">' + h1, 1)
+    body = JannahArticlePage(response_for(html.encode("utf-8"), response.url), site="t").body()
+    assert len(body) == oracle["paragraph_count"] == 11
+    assert body[0].startswith(norm(oracle["body_first_sentence"]))

@@ -131,7 +131,9 @@ class ArticlePage:
 
     def body(self) -> list[str]:
         blocks = text_blocks(self.body_container, self.BODY_DROP_CSS, split_br_in_p=self.BR_SPLITS_PARAGRAPH)
-        return without_signature([b for b in blocks if not is_boilerplate(b)])
+        title = " ".join((self.title() or "").split())
+        # the headline repeated inside the body container is not a paragraph
+        return without_signature([b for b in blocks if not is_boilerplate(b) and b != title])
 
     def lead(self) -> str | None:
         if self.LEAD_CSS:

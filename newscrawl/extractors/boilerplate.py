@@ -23,7 +23,7 @@ _PATTERNS = [
 #: a read-also / see-also label, any of the languages the crawler meets (the label alone, or
 #: the label and the linked headline on one line: «اقرأ أيضاً: …», «Read also | …»)
 READ_ALSO_LABEL = (
-    r"(?:(?:إقرأ|اقرأ|إقرا|اقرا)\s+(?:أيضاً|أيضا|ايضاً|ايضا|أيضًا)|(?:شاهد|طالع|تابع)\s+(?:أيضاً|أيضا|ايضاً|ايضا|أيضًا)"
+    r"(?:(?:إقرأ|اقرأ|إقرا|اقرا)\s+(?:أيضاً|أيضا|ايضاً|ايضا|أيضًا)|(?:شاهد|طالع|تابع|انظر)\s+(?:أيضاً|أيضا|ايضاً|ايضا|أيضًا)"
     r"|(?:اقرأ|إقرأ|اقرا)\s+(?:المزيد|كذلك)|ذات صلة|مواضيع ذات صلة|أخبار ذات صلة|للمزيد"
     r"|read\s+(?:also|more)|also\s+read|see\s+also|related(?:\s+(?:story|stories|news|articles?))?|more\s+news"
     r"|lee\s+también|leer\s+más|lire\s+aussi|à\s+lire\s+aussi)"
@@ -35,6 +35,9 @@ _LINE_PATTERNS = [
     r"(?:تابعوا|تابع)\s.{0,60}(?:على|عبر|في)\s+(?:\S+\s+){0,2}(?:فيسبوك|فيس بوك|تويتر|إكس|انستغرام|إنستغرام|انستجرام|"
     r"يوتيوب|تيك توك|تلغرام|تيليجرام|تليجرام|واتساب|غوغل|جوجل|تطبيق|قناتنا|قناة|صفحتنا|صفحة|حسابنا|موقعنا)\b.{0,60}",
     r"follow\s+us\s+on\s+.{1,80}",
+    # a tag list as a line: «الكلمات الدلالية: كورونا مصر», «Tags: …»
+    r"(?:الوسوم|وسوم|الكلمات الدلالية|كلمات دلالية|الكلمات المفتاحية|كلمات مفتاحية|تاجز|tags|etiquetas|keywords)"
+    r"\s*[:：]\s*.{0,200}",
 ]
 _RE = re.compile(r"^(?:" + "|".join(_PATTERNS + _LINE_PATTERNS) + r")$", re.IGNORECASE)
 _READ_ALSO_LABEL_RE = re.compile(r"^" + READ_ALSO_LABEL + r"\s*[:：|\-–—»>]?$", re.IGNORECASE)
