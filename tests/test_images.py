@@ -111,3 +111,25 @@ def test_placeholder_and_picture_rules():
     assert picture_key("https://a/u/food-780x470.jpg?v=2") == picture_key("https://b/u/food.jpg") == "/u/food.jpg"
     assert picture_key("/u/photo-scaled.jpg") == "/u/photo.jpg"
     assert not same_picture("/u/food.jpg", "/u/food-2.jpg")  # WordPress's second upload of the same name
+
+
+def test_generic_reader_takes_lazy_images_inside_the_text_but_not_related_thumbnails():
+    """The real thenassauguardian.com page with two pictures added inside its text: a lazy one in a
+    WordPress caption box (read) and a related story's linked thumbnail (not an article image)."""
+    from newscrawl.extractors.generic import GenericArticlePage
+
+    response, _ = page("thenassauguardian.com")
+    html = response.text
+    anchor = "</p><p>Symonette spoke with"
+    assert anchor in html
+    extra = ('<div class="wp-caption"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" '
+             'data-lazy-src="/wp-content/uploads/2022/04/shelves-1024x683.jpg" alt="">'
+             '<p class="wp-caption-text">Shelves at a Super Value store.</p></div>'
+             '<a href="/another-story/"><img src="/wp-content/uploads/2022/04/other-story.jpg"></a>')
+    html = html.replace(anchor, "</p>" + extra + anchor[4:], 1)
+    images = GenericArticlePage(response_for(html.encode("utf-8"), response.url), site="generic").images()
+    assert images == [
+        {"url": "https://thenassauguardian.com/wp-content/uploads/2022/04/food.jpg", "caption": None},
+        {"url": "https://thenassauguardian.com/wp-content/uploads/2022/04/shelves-1024x683.jpg",
+         "caption": "Shelves at a Super Value store."},
+    ]

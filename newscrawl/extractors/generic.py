@@ -45,6 +45,7 @@ from newscrawl.dates import parse_date, parse_machine_date
 from newscrawl.extractors.base import ArticlePage, _as_list, clean_byline
 from newscrawl.extractors.boilerplate import is_boilerplate, is_read_also_element, without_signature
 from newscrawl.extractors.html import first_text, text_blocks
+from newscrawl.extractors.images import add_image, article_images
 
 _WS = re.compile(r"\s+")
 #: a body line that is a byline, «حوار: آسيا العتروس», «كتبت أسماء نصار»
@@ -278,6 +279,51 @@ class GenericArticlePage(ArticlePage):
 
     def lead(self) -> str | None:
         return self.meta.meta("og:description", "description") or self.meta.ld("description")
+
+    # ---- images ------------------------------------------------------------------
+    def _text_container(self):
+        """The innermost element holding the first and the last body paragraph (None when that is
+        the whole ``<body>``: then the page's text has no container of its own)."""
+        body = self.body()
+        if not body:
+            return None
+
+        def holder(line):
+            probe = line[:40]
+            for el in self.sel.xpath("//body//p | //body//div[not(.//p)]"):
+                if probe in _norm(el.root.text_content()):
+                    return el.root
+            return None
+
+        first, last = holder(body[0]), holder(body[-1])
+        if first is None or last is None:
+            return None
+        ancestors = {id(a) for a in first.iterancestors()} | {id(first)}
+        node = last
+        while node is not None and id(node) not in ancestors:
+            node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            return None
+        # a container that is mostly something else (a page-wide wrapper with menus, lists of
+        # other stories) is no guide to which images belong to the article
+        body_chars = sum(len(b) for b in body)
+        if body_chars < 0.6 * len(_norm(node.text_content())):
+            return None
+        return node
+
+    def images(self) -> list[dict]:
+        """``og:image`` first, then the images inside the text's container (lazy-loading, placeholder,
+        ad and one-per-picture rules of :mod:`newscrawl.extractors.images`)."""
+        out = super().images()
+        container = self._text_container()
+        if container is not None:
+            from parsel import Selector
+
+            # not: an image that links to another page (a related story's thumbnail), an icon
+            css = "img:not(a[href] img):not([src$='.svg'])"
+            for entry in article_images(Selector(root=container), css, self.response.url):
+                add_image(out, entry["url"], entry["caption"])
+        return out
 
     # ---- sections ------------------------------------------------------------------
     def categories(self) -> list[str]:
