@@ -20,6 +20,9 @@ Metadata first, then text:
   the ``<br>`` parts of one ``<p>`` are one paragraph again; a schema.org ``itemprop=description``
   standfirst element is put back in front when trafilatura dropped it (not when it repeats a
   body sentence: a pull-quote);
+* **images**: ``og:image``, then the images inside the text's own container (the lowest common
+  ancestor of the first and last paragraph, when it is mostly article text), read with the rules
+  of :mod:`newscrawl.extractors.images`; linked thumbnails (other stories) and SVG icons skipped;
 * **categories / tags**: JSON-LD ``articleSection`` -> ``article:section`` -> the first microdata
   ``articleSection``; ``article:tag``.
 
