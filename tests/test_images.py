@@ -88,15 +88,17 @@ def test_srcset_noscript_and_wp_caption_box():
     <img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><noscript><img src="/u/q.jpg" alt="ثانية"></noscript>
     <img src="/u/r.jpg" srcset="/u/r.jpg 1x, /u/r@2x.jpg 2x" alt="ثالثة">
     <img src="/u/p.jpg" alt="نسخة أكبر من الأولى">
+    <picture><source type="image/webp" data-srcset="/u/s-640.webp 640w, /u/s-1280.webp 1280w"><img src="/img/blank.gif" alt="رابعة"></picture>
     <div class="sidebar-ads"><a href="https://ads.example/x"><img src="/u/banner.jpg"></a></div>
     <a rel="sponsored nofollow" href="https://x.example"><img src="/u/sponsor.jpg"></a>
     </div>"""
     response = response_for(html.encode("utf-8"), "https://news.example/a/")
-    images = article_images(response.selector, "div.c > img, div.c div img, div.c a img", response.url)
+    images = article_images(response.selector, "div.c > img, div.c div img, div.c a img, div.c picture img", response.url)
     assert images == [
         {"url": "https://news.example/u/p-1024x683.jpg", "caption": "الصورة الأولى"},
         {"url": "https://news.example/u/q.jpg", "caption": "ثانية"},
         {"url": "https://news.example/u/r@2x.jpg", "caption": "ثالثة"},
+        {"url": "https://news.example/u/s-1280.webp", "caption": "رابعة"},
     ]
 
 

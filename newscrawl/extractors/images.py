@@ -7,7 +7,8 @@ Rules (issue 11 item 6; handed case BR-34), each from real markup:
   ``data-original`` / ``data-lazy-original``, or a ``srcset`` (also ``data-srcset`` /
   ``data-lazy-srcset``), with a ``<noscript><img src=…></noscript>`` copy for browsers without
   JavaScript.  The largest ``srcset`` candidate (``w`` or ``x`` descriptor) wins, then the lazy
-  attributes, then ``src``, then the ``<noscript>`` copy -- each only if it is not a placeholder;
+  attributes, then ``src``, then a ``<picture>``'s ``<source srcset>``, then the ``<noscript>``
+  copy -- each only if it is not a placeholder;
 * **placeholders**: ``data:`` URIs and blank / empty / spacer / loading images
   (``tie-empty.png``, ``blank.gif``, ``lazy_placeholder.gif``, ``1x1.png`` …): never an image;
 * **one entry per picture**: WordPress serves one upload in several sizes (``photo-780x470.jpg``,
@@ -89,6 +90,13 @@ def real_src(img: Selector) -> str | None:
         url = (attrib.get(attr) or "").strip()
         if url and not is_placeholder(url):
             return url
+    # <picture><source srcset=…><img src=placeholder></picture>; libxml2 does not know <source> is
+    # void and nests what follows inside it
+    for source in img.xpath("ancestor::picture[1]//source"):
+        for attr in SRCSET_ATTRS:
+            url = srcset_largest(source.attrib.get(attr))
+            if url:
+                return url
     copy = _noscript_copy(img)
     return real_src(copy) if copy is not None else None
 
@@ -96,7 +104,7 @@ def real_src(img: Selector) -> str | None:
 def _noscript_copy(img: Selector) -> Selector | None:
     """The ``<noscript><img></noscript>`` that lazy-load plugins put right after the ``<img>`` (or its ``<picture>``)."""
     copy = img.xpath("following-sibling::*[1][self::noscript]//img"
-                     " | parent::picture/following-sibling::*[1][self::noscript]//img")
+                     " | ancestor::picture[1]/following-sibling::*[1][self::noscript]//img")
     return copy[0] if copy else None
 
 
