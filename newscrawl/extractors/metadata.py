@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 #: (real schema.org blocks are under 10 levels; the limit keeps every later walk of it recursion-safe)
 MAX_JSONLD_DEPTH = 64
 #: HTML / XML wrappers around a script's text: ``<!-- ... -->``, ``// <![CDATA[ ... // ]]>``
-_WRAPPER = re.compile(r"^\s*(?://[^\n]*?)?\s*(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+_WRAPPER_START = re.compile(r"\s*(?://[^\n]*?)?\s*(?:<!--|<!\[CDATA\[)")
+_WRAPPER_END = re.compile(r"(?://[ \t]*)?(?:-->|\]\]>)\s*$")
 #: what may stand between two top-level values: whitespace, ``;`` / ``,`` and JavaScript comments
 _BETWEEN = re.compile(r"(?:\s+|[;,]|//[^\n]*|/\*.*?\*/)*", re.S)
 _DECODER = json.JSONDecoder(strict=False)
@@ -75,7 +76,15 @@ def parse_jsonld(raw: str) -> list:
 def _lenient_values(raw: str) -> list:
     text, previous = raw.strip(), None
     while text != previous:  # nested wrappers: <!-- // <![CDATA[ ... // ]]> -->
-        previous, text = text, _WRAPPER.sub("", text).strip()
+        previous = text
+        m = _WRAPPER_START.match(text)
+        if m:
+            text = text[m.end():]
+        tail = len(text) - 80  # the closing marker is at the very end: search only there
+        m = _WRAPPER_END.search(text, max(tail, 0))
+        if m:
+            text = text[:m.start()]
+        text = text.strip()
     out, pos = [], 0
     while True:
         pos = _BETWEEN.match(text, pos).end()
