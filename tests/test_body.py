@@ -120,3 +120,10 @@ def test_headline_inside_the_body_container_is_not_a_paragraph():
     body = JannahArticlePage(response_for(html.encode("utf-8"), response.url), site="t").body()
     assert len(body) == oracle["paragraph_count"] == 11
     assert body[0].startswith(norm(oracle["body_first_sentence"]))
+
+
+def test_read_also_line_inside_a_wordpress_paragraph_is_left_out():
+    sel = response_for(
+        "<div id='b'><p>قال الوزير إن الخطة ستنفذ.<br>اقرأ أيضاً: <a href='/x'>خبر آخر</a><br>وأضاف أن التمويل جاهز.</p></div>"
+        .encode(), "https://news.example/a").css("#b")[0]
+    assert text_blocks(sel, split_br_in_p=False) == ["قال الوزير إن الخطة ستنفذ. وأضاف أن التمويل جاهز."]

@@ -95,14 +95,15 @@ def test_jannah_article_page_related_posts():
 
 
 def test_base_default_group_on_a_synthetic_listing():
-    """The base default ``article h2 a, article h3 a, h2.post-title a, h3.post-title a``: all four alternatives."""
+    """The base default group: every alternative gives its links."""
     body = ("<html><body><article><h2><a href='/a1'>A1</a></h2></article><article><h3><a href='/a2'>A2</a></h3></article>"
             "<h2 class='post-title'><a href='/a3'>A3</a></h2><h3 class='post-title'><a href='/a4'>A4</a></h3>"
+            "<h2 class='entry-title'><a href='/a5'>A5</a></h2><h3 class='entry-title'><a href='/a6'>A6</a></h3>"
             "</body></html>").encode()
     response = response_for(body, "https://news.example/")
     spider = NewsSpider(name="x", max_listing_pages=0)
     spider.allowed_domains = ["news.example"]
-    assert _article_requests(spider, response) == [f"https://news.example/a{i}" for i in range(1, 5)]
+    assert _article_requests(spider, response) == [f"https://news.example/a{i}" for i in range(1, 7)]
 
 
 def test_element_without_href_gives_its_first_link_and_empty_css_nothing():

@@ -16,7 +16,7 @@ import re
 from lxml import etree
 from parsel import Selector
 
-from newscrawl.extractors.boilerplate import is_read_also_element
+from newscrawl.extractors.boilerplate import is_boilerplate, is_read_also_element
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
@@ -26,6 +26,8 @@ BLOCK_TAGS = frozenset(
 #: never visible text
 ALWAYS_DROP = "script, style, noscript, template, iframe, svg, button, input, select, textarea, form"
 _WS = re.compile(r"\s+")
+#: a <br> read as a line break inside a paragraph (U+2028 LINE SEPARATOR: whitespace to _clean)
+_SOFT_BREAK = "\u2028"
 
 
 def _clean(text: str) -> str:
@@ -73,7 +75,9 @@ def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, spl
 
     def flush():
         if buf:
-            t = _clean("".join(t for t, _ in buf))
+            # a line of the paragraph that is boilerplate on its own («…<br>اقرأ أيضاً: <a>…</a>») is left out
+            lines = [_clean(line) for line in "".join(t for t, _ in buf).split(_SOFT_BREAK)]
+            t = " ".join(line for line in lines if line and not (len(lines) > 1 and is_boilerplate(line)))
             buf.clear()
             if len(t) >= min_chars:
                 blocks.append(t)
@@ -87,7 +91,7 @@ def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, spl
         if state["after_br"] or (text and all(b for _, b in text)):
             flush()
         else:
-            buf.append((" ", False))
+            buf.append((_SOFT_BREAK, False))
             state["after_br"] = True
 
     def walk(el):

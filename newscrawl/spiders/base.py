@@ -79,8 +79,10 @@ class NewsSpider(scrapy.Spider):
     #: generic fallback used when a site parser finds no body (None: no fallback)
     fallback_page: type[ArticlePage] | None = None
     ticker_class: type[TickerStrip] | None = None
-    #: CSS for links to articles on listing pages
-    article_link_css: str = "article h2 a, article h3 a, h2.post-title a, h3.post-title a"
+    #: CSS for links to articles on listing pages: a selector group of elements (``@href`` is read
+    #: from each match, :func:`link_hrefs`); ``.entry-title`` is the hAtom / WordPress headline class
+    article_link_css: str = ("article h2 a, article h3 a, h2.post-title a, h3.post-title a, "
+                             "h2.entry-title a, h3.entry-title a")
     #: CSS for links to category / section pages
     listing_link_css: str = ""
     #: CSS for "next page" links on listings
