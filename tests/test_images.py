@@ -91,6 +91,7 @@ def test_srcset_noscript_and_wp_caption_box():
     <picture><source type="image/webp" data-srcset="/u/s-640.webp 640w, /u/s-1280.webp 1280w"><img src="/img/blank.gif" alt="رابعة"></picture>
     <div class="sidebar-ads"><a href="https://ads.example/x"><img src="/u/banner.jpg"></a></div>
     <a rel="sponsored nofollow" href="https://x.example"><img src="/u/sponsor.jpg"></a>
+    <img src="https://tpc.googlesyndication.com/simgad/123"><img src="/wp-content/uploads/banners/bank.gif">
     </div>"""
     response = response_for(html.encode("utf-8"), "https://news.example/a/")
     images = article_images(response.selector, "div.c > img, div.c div img, div.c a img, div.c picture img", response.url)

@@ -15,7 +15,8 @@ Rules (issue 11 item 6; handed case BR-34), each from real markup:
   ``photo-scaled.jpg``, ``photo.jpg``), CDNs copy it under another host with the same path, and
   CMS renditions sit under the original's path (``…/image.jpg_gen/derivatives/original_640/image.jpg``):
   these are one picture -- the first entry stays in place, a caption found on a later copy fills in;
-* **not article images**: images inside ad / sponsor containers (class or id such as ``ad``,
+* **not article images**: images from ad networks (``doubleclick.net``, ``ads.…`` hosts …) or
+  ``/ads/``, ``/banners/`` folders, images inside ad / sponsor containers (class or id such as ``ad``,
   ``ads``, ``advert…``, ``sponsor…``, ``adsbygoogle``, Ad Inserter ``code-block``, Jannah
   ``stream-item``, WP Pro Ad System ``paszone``, ``adrotate``), within :data:`AD_ANCESTOR_LEVELS`
   levels, and IAB ad-unit sizes in the file name (``LotLoans_728x90.jpg``);
@@ -49,6 +50,10 @@ _AD_TOKEN = re.compile(
 )
 #: IAB ad-unit sizes in a file name (not a WordPress ``-WxH`` size suffix)
 _AD_SIZE = re.compile(r"(?:^|[_/])(?:728x90|970x90|970x250|468x60|320x50|300x600|160x600|120x600|336x280)(?:\D|$)")
+_AD_HOST = re.compile(r"(?:^|\.)(?:doubleclick\.net|googlesyndication\.com|googleadservices\.com|adservice\.google\.\w+|"
+                      r"amazon-adsystem\.com|adnxs\.com|taboola\.com|outbrain\.com|criteo\.(?:com|net)|ads?\.[\w.-]+)$",
+                      re.IGNORECASE)
+_AD_PATH = re.compile(r"/(?:ads|adv|adverts?|advertising|banners?|sponsors?)/", re.IGNORECASE)
 _WP_SIZE = re.compile(r"(?:-\d{2,5}x\d{2,5}|-scaled|-e\d{10,13})+(?=\.\w{3,4}$)")
 _SRCSET_ITEM = re.compile(r"\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,(?=\s|$)|$)")
 
@@ -109,8 +114,11 @@ def _noscript_copy(img: Selector) -> Selector | None:
 
 
 def is_ad(img: Selector, url: str) -> bool:
-    """An ad or sponsor banner: an ad container around the ``<img>`` or an IAB ad-unit size in its file name."""
-    if _AD_SIZE.search(unquote(urlsplit(url).path)):
+    """An ad or sponsor banner: served by an ad network or from an ``/ads/`` / ``/banners/`` folder,
+    an IAB ad-unit size in its file name, or an ad container around the ``<img>``."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if _AD_HOST.search(parts.hostname or "") or _AD_PATH.search(path) or _AD_SIZE.search(path):
         return True
     el = img.root
     for _ in range(AD_ANCESTOR_LEVELS + 1):  # the <img> itself, then its ancestors up to the article
