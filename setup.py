@@ -17,6 +17,10 @@ setup(
         "dateparser>=1.2",
         "w3lib>=2.1",
         "trafilatura>=2.0",
+        # trafilatura -> justext imports lxml.html.clean, a separate package since lxml 5.2
+        "lxml_html_clean>=0.4",
+        # lenient JSON-LD (comments, trailing commas): a maintained C JSON5 parser
+        "pyjson5>=1.6",
         "simhash>=2.1",
         "datasketch>=1.6",
         "hijridate>=2.3",

@@ -31,12 +31,14 @@ _ARTICLE_PATH = re.compile(r"^/rtl/\d{4}/\d{2}/\d{2}/[^/]+/$")
 
 
 def home_article_paths() -> list[str]:
-    """The article paths the real home page links to (post cards + ticker), unique, in page order."""
+    """The article paths the real home page links to (post cards, widget and slider headlines + ticker;
+    33 of them), unique, in page order."""
     from parsel import Selector
 
     sel = Selector(HOME.read_text(encoding="utf-8"))
     out = []
-    for href in sel.css(".post-title a::attr(href), a.post-thumb::attr(href), ul#breaking-news-in-header a::attr(href)").getall():
+    for href in sel.css(".post-title a::attr(href), a.post-title::attr(href), .thumb-title a::attr(href), "
+                        "a.post-thumb::attr(href), ul#breaking-news-in-header a::attr(href)").getall():
         path = urlsplit("/rtl/" + href if not href.startswith(("/", "http")) else href).path
         if _ARTICLE_PATH.match(path) and path not in out:
             out.append(path)

@@ -276,7 +276,7 @@ def test_items_equal_a_single_process_crawl(two_workers, single):
     single_items, _ = single
     union = [key(i) for worker_items in items for i in worker_items]
     articles = [k for k in union if k[0] == "article"]
-    assert len(articles) == len(set(articles)) == 85  # 25 linked from the home page + 60 in the feed
+    assert len(articles) == len(set(articles)) == 93  # 33 linked from the home page + 60 in the feed
     # each worker reports a ticker headline it sees once (MongoDB upserts them on site+headline)
     assert set(union) == {key(i) for i in single_items}
 

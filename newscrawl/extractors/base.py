@@ -22,9 +22,10 @@ from parsel import Selector
 from w3lib.url import safe_url_string
 
 from newscrawl.dates import DateReading, read_date, read_machine_date, read_time
-from newscrawl.extractors.boilerplate import is_boilerplate
+from newscrawl.extractors.boilerplate import is_boilerplate, without_signature
 from newscrawl.extractors.credits import Credit, opening_credit, parse_credit, publisher_keys
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
+from newscrawl.extractors.images import add_image, article_images, is_placeholder
 from newscrawl.extractors.metadata import PageMetadata
 from newscrawl.loaders import ArticleLoader, TickerLoader
 from newscrawl.urls import canonicalize, pick_canonical
@@ -128,6 +129,9 @@ class ArticlePage:
     CATEGORY_CSS: str | None = None
     TAG_CSS: str | None = None
     IMAGE_CSS: str | None = None  # <img> elements (figure/figcaption give captions)
+    #: False for WordPress themes: a ``<br>`` inside a ``<p>`` is a line break within the paragraph
+    #: (``wpautop``), not a new paragraph (:func:`~newscrawl.extractors.html.text_blocks`)
+    BR_SPLITS_PARAGRAPH: bool = True
     #: byline values that are an agency/source credit, not a person (moved to ``agency``)
     AGENCY_NAMES: tuple[str, ...] = ()
     #: the site's order for numeric dates whose day and month are both <= 12 (True d/m/y,
@@ -178,8 +182,10 @@ class ArticlePage:
         return t or self.meta.ld("headline") or self.meta.meta("og:title")
 
     def body(self) -> list[str]:
-        blocks = text_blocks(self.body_container, self.BODY_DROP_CSS)
-        return [b for b in blocks if not is_boilerplate(b)]
+        blocks = text_blocks(self.body_container, self.BODY_DROP_CSS, split_br_in_p=self.BR_SPLITS_PARAGRAPH)
+        title = " ".join((self.title() or "").split())
+        # the headline repeated inside the body container is not a paragraph
+        return without_signature([b for b in blocks if not is_boilerplate(b) and b != title])
 
     def lead(self) -> str | None:
         if self.LEAD_CSS:
@@ -539,18 +545,17 @@ class ArticlePage:
         return self.meta.metas("article:tag")
 
     def images(self) -> list[dict]:
-        out = []
-        if self.IMAGE_CSS:
-            for img in self.sel.css(self.IMAGE_CSS):
-                src = img.attrib.get("data-src") or img.attrib.get("src") or img.attrib.get("data-lazy-src")
-                if not src or src.startswith("data:"):
-                    continue
-                fig = img.xpath("ancestor::figure[1]")
-                caption = first_text(fig[0], "figcaption") if fig else None
-                out.append({"url": urljoin(self.response.url, src), "caption": caption or img.attrib.get("alt") or None})
+        """``[{"url": absolute URL, "caption": str or None}, ...]``: ``og:image`` first, then the
+        ``IMAGE_CSS`` images -- the real file behind lazy loading, no placeholders, no ads, one
+        entry per picture (rules in :mod:`newscrawl.extractors.images`)."""
+        out = article_images(self.sel, self.IMAGE_CSS, self.response.url) if self.IMAGE_CSS else []
         og = self.meta.meta("og:image")
-        if og and not any(i["url"] == urljoin(self.response.url, og) for i in out):
-            out.insert(0, {"url": urljoin(self.response.url, og), "caption": None})
+        if og and not is_placeholder(og):
+            merged: list[dict] = []
+            add_image(merged, urljoin(self.response.url, og), None)
+            for entry in out:
+                add_image(merged, entry["url"], entry["caption"])
+            out = merged
         return out
 
     def language(self) -> str:

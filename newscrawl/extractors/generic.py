@@ -16,9 +16,14 @@ Metadata first, then text:
   byline that is the publisher's own name (``og:site_name``, JSON-LD publisher) is not an author;
   «name - city» loses its dateline city, a parenthesized credit «(أبوظبي - البيان)» is kept whole;
 * **body**: trafilatura (a maintained boilerplate remover; we do not write our own), minus
-  lines that repeat the title or the byline, known boilerplate lines and in-body
-  crossheads; a schema.org ``itemprop=description`` standfirst element is put back in front
-  when trafilatura dropped it;
+  lines that repeat the title or the byline, known boilerplate lines, read-also paragraphs
+  (a label + one link), in-body crossheads and a closing «(name)» signature; on WordPress pages
+  the ``<br>`` parts of one ``<p>`` are one paragraph again; a schema.org ``itemprop=description``
+  standfirst element is put back in front when trafilatura dropped it (not when it repeats a
+  body sentence: a pull-quote);
+* **images**: ``og:image``, then the images inside the text's own container (the lowest common
+  ancestor of the first and last paragraph, when it is mostly article text), read with the rules
+  of :mod:`newscrawl.extractors.images`; linked thumbnails (other stories) and SVG icons skipped;
 * **categories / tags**: JSON-LD ``articleSection`` -> ``article:section`` -> the first microdata
   ``articleSection``; ``article:tag``.
 
@@ -40,8 +45,9 @@ logging.getLogger("trafilatura.core").setLevel(logging.CRITICAL)
 
 from newscrawl.dates import read_machine_date
 from newscrawl.extractors.base import ArticlePage, _as_list
-from newscrawl.extractors.boilerplate import is_boilerplate
+from newscrawl.extractors.boilerplate import is_boilerplate, is_read_also_element, without_signature
 from newscrawl.extractors.html import first_text, text_blocks
+from newscrawl.extractors.images import add_image, article_images
 
 _WS = re.compile(r"\s+")
 #: a body line that is a byline, «حوار: آسيا العتروس», «كتبت أسماء نصار»
@@ -203,24 +209,122 @@ class GenericArticlePage(ArticlePage):
         yield getattr(self._doc, "author", None)
 
     # ---- body --------------------------------------------------------------------
+    def _read_also_texts(self) -> set[str]:
+        """Texts of the page's read-also paragraphs (label + one link, :func:`is_read_also_element`)."""
+        out = set()
+        for el in self.sel.xpath("//body//p | //body//li"):
+            if is_read_also_element(el.root):
+                out.add(_norm(el.root.text_content()))
+        return out
+
+    def _heading_standfirst(self) -> str | None:
+        """A heading (``h2.entry-sub-title`` and the like) whose text is the page's description:
+        the standfirst printed under the title, which is the ``lead``, not body."""
+        description = _norm(self.lead())
+        if not description:
+            return None
+        for text in self.sel.xpath("//body//*[self::h2 or self::h3 or self::h4]").xpath("normalize-space(.)").getall():
+            if text and _norm(text) == description:
+                return description
+        return None
+
+    def _wordpress(self) -> bool:
+        generator = (self.meta.meta("generator") or "").lower()
+        return generator.startswith("wordpress") or bool(self.sel.xpath("//link[contains(@href, '/wp-content/')]"))
+
+    def _rejoin_br_lines(self, lines: list[str]) -> list[str]:
+        """WordPress (``wpautop``): a ``<br>`` inside a ``<p>`` is a line break of that paragraph, but
+        trafilatura writes it as a new line; lines that are the ``<br>`` parts of one ``<p>`` are joined
+        again, read as :func:`text_blocks` reads the ``<p>`` (``olwedlule. Ngokuthola``)."""
+        joined = {}
+        for p in self.sel.xpath("//body//p[.//br]"):
+            parts = text_blocks(p)  # split at every <br>
+            if len(parts) > 1:
+                joined[tuple(parts)] = text_blocks(p, split_br_in_p=False)
+        if not joined:
+            return lines
+        out, i = [], 0
+        while i < len(lines):
+            for parts, whole in joined.items():
+                if tuple(lines[i:i + len(parts)]) == parts:
+                    out.extend(whole)
+                    i += len(parts)
+                    break
+            else:
+                out.append(lines[i])
+                i += 1
+        return out
+
     def body(self) -> list[str]:
         title = _norm(self.title())
         byline = self._byline_line()
+        read_also = self._read_also_texts()
+        standfirst = self._heading_standfirst()
         lines = []
         for line in self._raw_lines:
-            if line == title or line == byline or is_boilerplate(line) or _crosshead(line):
+            if line == title or line == byline or is_boilerplate(line) or _crosshead(line) or line in read_also:
+                continue
+            if line == standfirst and not lines:  # the subtitle heading above the text (it is the lead)
                 continue
             lines.append(line)
-        # a microdata standfirst (schema.org description on a visible element) that trafilatura dropped
+        if self._wordpress():
+            lines = self._rejoin_br_lines(lines)
+        # a microdata standfirst (schema.org description on a visible element) that trafilatura dropped;
+        # one that repeats a body sentence is a pull-quote, not a standfirst
         for el in self.sel.xpath("//body//*[@itemprop='description'][not(self::meta)]"):
             lead = " ".join(text_blocks(el))
-            if len(lead) >= 40 and lines and not any(lead[:40] in l for l in lines[:3]):
+            if len(lead) >= 40 and lines and not any(lead[:40] in l for l in lines):
                 lines.insert(0, lead)
             break
-        return lines
+        return without_signature(lines)
 
     def lead(self) -> str | None:
         return self.meta.meta("og:description", "description") or self.meta.ld("description")
+
+    # ---- images ------------------------------------------------------------------
+    def _text_container(self):
+        """The innermost element holding the first and the last body paragraph (None when that is
+        the whole ``<body>``: then the page's text has no container of its own)."""
+        body = self.body()
+        if not body:
+            return None
+
+        def holder(line):
+            probe = line[:40]
+            for el in self.sel.xpath("//body//p | //body//div[not(.//p)]"):
+                if probe in _norm(el.root.text_content()):
+                    return el.root
+            return None
+
+        first, last = holder(body[0]), holder(body[-1])
+        if first is None or last is None:
+            return None
+        ancestors = {id(a) for a in first.iterancestors()} | {id(first)}
+        node = last
+        while node is not None and id(node) not in ancestors:
+            node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            return None
+        # a container that is mostly something else (a page-wide wrapper with menus, lists of
+        # other stories) is no guide to which images belong to the article
+        body_chars = sum(len(b) for b in body)
+        if body_chars < 0.6 * len(_norm(node.text_content())):
+            return None
+        return node
+
+    def images(self) -> list[dict]:
+        """``og:image`` first, then the images inside the text's container (lazy-loading, placeholder,
+        ad and one-per-picture rules of :mod:`newscrawl.extractors.images`)."""
+        out = super().images()
+        container = self._text_container()
+        if container is not None:
+            from parsel import Selector
+
+            # not: an image that links to another page (a related story's thumbnail), an icon
+            css = "img:not(a[href] img):not([src$='.svg'])"
+            for entry in article_images(Selector(root=container), css, self.response.url):
+                add_image(out, entry["url"], entry["caption"])
+        return out
 
     # ---- sections ------------------------------------------------------------------
     def categories(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 :func:`text_blocks` turns an element into the visible text blocks (paragraphs) a
 reader would see, in document order: block-level elements and ``<br>`` start a new
-block, inline elements do not.  Elements matching ``drop`` (CSS selectors: ads,
+block, inline elements do not (WordPress content: see ``split_br_in_p``).  Elements matching ``drop`` (CSS selectors: ads,
 share bars, «اقرأ أيضاً» boxes ...) are removed first.  Many Arabic news CMSs
 (Youm7, Alyaum) write the body as text separated by ``<br>`` instead of ``<p>``,
 so splitting on ``<br>`` matters.
@@ -16,6 +16,8 @@ import re
 from lxml import etree
 from parsel import Selector
 
+from newscrawl.extractors.boilerplate import is_boilerplate, is_read_also_element
+
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr td th ul "
@@ -24,18 +26,26 @@ BLOCK_TAGS = frozenset(
 #: never visible text
 ALWAYS_DROP = "script, style, noscript, template, iframe, svg, button, input, select, textarea, form"
 _WS = re.compile(r"\s+")
+#: a <br> read as a line break inside a paragraph (U+2028 LINE SEPARATOR: whitespace to _clean)
+_SOFT_BREAK = "\u2028"
 
 
 def _clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1) -> list[str]:
+def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, split_br_in_p: bool = True) -> list[str]:
     """Visible text blocks of ``sel``'s element, in order.
 
     :param sel: a parsel ``Selector`` for one element (``None`` gives ``[]``).
-    :param drop: extra CSS selectors whose elements (and their text) are removed.
+    :param drop: extra CSS selectors whose elements (and their text) are removed; read-also
+        paragraphs (a label + one link, :func:`~newscrawl.extractors.boilerplate.is_read_also_element`)
+        are always removed.
     :param min_chars: blocks shorter than this (after whitespace collapsing) are skipped.
+    :param split_br_in_p: False for WordPress content, where ``wpautop`` writes the author's
+        paragraphs as ``<p>`` and a single line break inside one as ``<br />``: such a ``<br>``
+        is then read as a space (``olwedlule.<br>Ngokuthola`` -> ``olwedlule. Ngokuthola``),
+        except after a bold lead line (an interview question) and at ``<br><br>``.
     :returns: list of strings, whitespace collapsed (no other normalization: the
         Arabic display form is applied by the item loaders).
     """
@@ -50,34 +60,63 @@ def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1) -> 
         if css:
             for el in sub.css(css):
                 _remove(el.root)
+    for el in root.xpath(".//p | .//div | .//li"):  # «اقرأ أيضاً: <a>…</a>», «<strong>LABEL |</strong> <a>…</a>»
+        if el.getparent() is not None and is_read_also_element(el):
+            _remove(el)
     blocks: list[str] = []
-    buf: list[str] = []
+    buf: list[tuple[str, bool]] = []  # (text, inside <strong>/<b>)
+    state = {"p": 0, "bold": 0, "after_br": False}
+
+    def add(text):
+        if text:
+            buf.append((text, state["bold"] > 0))
+            if text.strip():
+                state["after_br"] = False
 
     def flush():
         if buf:
-            t = _clean("".join(buf))
+            # a line of the paragraph that is boilerplate on its own («…<br>اقرأ أيضاً: <a>…</a>») is left out
+            lines = [_clean(line) for line in "".join(t for t, _ in buf).split(_SOFT_BREAK)]
+            t = " ".join(line for line in lines if line and not (len(lines) > 1 and is_boilerplate(line)))
             buf.clear()
             if len(t) >= min_chars:
                 blocks.append(t)
+        state["after_br"] = False
+
+    def br_inside_p():
+        # <br> inside a <p> is a line break within the paragraph (a space: «olwedlule.<br>Ngokuthola»
+        # is «olwedlule. Ngokuthola»), except after a bold lead line (an interview question, a
+        # crosshead: «<strong>سؤال؟</strong><br>-جواب») and at a blank line (<br><br>)
+        text = [(t, b) for t, b in buf if t.strip()]
+        if state["after_br"] or (text and all(b for _, b in text)):
+            flush()
+        else:
+            buf.append((_SOFT_BREAK, False))
+            state["after_br"] = True
 
     def walk(el):
         tag = el.tag if isinstance(el.tag, str) else None
         if tag is None:  # comment / processing instruction
-            if el.tail:
-                buf.append(el.tail)
+            add(el.tail)
             return
         tag = tag.lower()
+        if tag == "br" and state["p"] and not split_br_in_p:
+            br_inside_p()
+            add(el.tail)
+            return
         is_block = tag in BLOCK_TAGS
         if is_block:
             flush()
-        if el.text:
-            buf.append(el.text)
+        state["p"] += tag == "p"
+        state["bold"] += tag in ("strong", "b")
+        add(el.text)
         for child in el:
             walk(child)
+        state["bold"] -= tag in ("strong", "b")
+        state["p"] -= tag == "p"
         if is_block:
             flush()
-        if el.tail:
-            buf.append(el.tail)
+        add(el.tail)
 
     # the root's own tail is outside it
     tail, root.tail = root.tail, None

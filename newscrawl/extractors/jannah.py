@@ -9,7 +9,8 @@ the theme's Arabic RTL demo, and ``eldigitaldealbacete.com``, a live Jannah site
 * body: ``article#the-post .entry-content``; inside it ad blocks (``.code-block``,
   Ad Inserter ``.ai-viewports``, ``.stream-item``), share bars (``.share-buttons``),
   «اقرأ أيضاً» boxes (``.related-posts-*``, ``.tie-related``), ``.post-bottom-tags``,
-  author boxes; the back-to-top link ``a#go-to-top`` («زر الذهاب إلى الأعلى») is outside;
+  author boxes; ``.stream-item-below-post-content`` (the below-content ad slot) and anything
+  after it (theme / plugin additions); the back-to-top link ``a#go-to-top`` («زر الذهاب إلى الأعلى») is outside;
 * post-meta: ``.post-meta .meta-author a`` (byline), ``span.date.meta-item`` («أكتوبر 28, 2016»);
 * categories ``.post-cat-wrap a.post-cat``; tags ``.post-bottom-tags a`` / ``.tagcloud a``;
 * featured image ``figure.single-featured-image img``;
@@ -23,6 +24,7 @@ from newscrawl.extractors.base import ArticlePage, TickerStrip
 
 class JannahArticlePage(ArticlePage):
     parser_name = "jannah"
+    BR_SPLITS_PARAGRAPH = False  # WordPress (wpautop): <br> inside <p> is a line break
     ARTICLE_CSS = "article#the-post"
     TITLE_CSS = "h1.post-title"
     BODY_CSS = "article#the-post .entry-content"
@@ -31,7 +33,10 @@ class JannahArticlePage(ArticlePage):
         ".post-bottom-tags, .post-bottom-meta, .related-posts, .related-posts-list, .tie-related, "
         ".read-also, .read-more-box, .yarpp-related, .jp-relatedposts, .wp-block-embed, .post-components, "
         ".about-author, .author-box, .go-to-top-button, #go-to-top, .screen-reader-text, .wp-caption-text, "
-        "figure, figcaption, .gallery, .adsbygoogle, ins, .sharedaddy, .addtoany_share_save_container"
+        "figure, figcaption, .gallery, .adsbygoogle, ins, .sharedaddy, .addtoany_share_save_container, "
+        # the theme's below-content ad slot closes the post's own text: what follows it is added by
+        # theme / plugin hooks (eyethunews.co.za: a «box note» house line «At Caxton, we employ humans …»)
+        ".stream-item-below-post-content ~ *"
     )
     DATE_CSS = "#single-post-meta span.date, .post-meta span.date.meta-item, .entry-header .date"
     AUTHOR_CSS = "#single-post-meta .meta-author a, .entry-header .meta-author a, .post-meta .meta-author a"

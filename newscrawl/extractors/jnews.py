@@ -25,6 +25,7 @@ from newscrawl.extractors.sites import without_home
 
 class JNewsArticlePage(ArticlePage):
     parser_name = "jnews"
+    BR_SPLITS_PARAGRAPH = False  # WordPress (wpautop): <br> inside <p> is a line break
     ARTICLE_CSS = "div.jeg_inner_content div.entry-content div.content-inner"
     TITLE_CSS = "div.entry-header h1.jeg_post_title, h1.jeg_post_title"
     BODY_CSS = "div.jeg_inner_content div.entry-content div.content-inner"

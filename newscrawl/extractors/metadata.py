@@ -10,11 +10,103 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections import Counter
 from functools import cached_property
 
+import pyjson5
 from parsel import Selector
 
 logger = logging.getLogger(__name__)
+
+#: a JSON-LD block nested deeper than this (objects + arrays) is dropped, counted as ``too_deep``
+#: (real schema.org blocks are under 10 levels; the limit keeps every later walk of it recursion-safe)
+MAX_JSONLD_DEPTH = 64
+#: HTML / XML wrappers around a script's text: ``<!-- ... -->``, ``// <![CDATA[ ... // ]]>``
+_WRAPPER_START = re.compile(r"\s*(?://[^\n]*?)?\s*(?:<!--|<!\[CDATA\[)")
+_WRAPPER_END = re.compile(r"(?://[ \t]*)?(?:-->|\]\]>)\s*$")
+#: what may stand between two top-level values: whitespace, ``;`` / ``,`` and JavaScript comments
+_BETWEEN = re.compile(r"(?:\s+|[;,]|//[^\n]*|/\*.*?\*/)*", re.S)
+_DECODER = json.JSONDecoder(strict=False)
+
+
+class JsonLdTooDeep(ValueError):
+    """A JSON-LD block nested deeper than :data:`MAX_JSONLD_DEPTH`."""
+
+
+def _depth(value) -> int:
+    """Nesting depth of a decoded JSON value (iterative: safe on any depth)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            deepest = max(deepest, d)
+            stack.extend((child, d + 1) for child in node if isinstance(child, (dict, list)))
+    return deepest
+
+
+def parse_jsonld(raw: str) -> list:
+    """The top-level values of one ``<script type="application/ld+json">`` text.
+
+    Strict JSON first (``json`` with ``strict=False``: raw newlines and tabs inside strings
+    are read, as browsers' and Google's parsers do); then, leniently: the ``<!-- -->`` /
+    ``// <![CDATA[ ... // ]]>`` wrappers old CMSs put around scripts are removed, several values
+    in a row (``{...} {...}``, ``{...};``) are read one after the other, ``//`` and ``/* */``
+    comments between them are skipped, and a value that strict JSON refuses (comments or
+    trailing commas inside it) is read with JSON5 (:mod:`pyjson5`, a maintained C parser).
+
+    :returns: list of decoded values (dicts or lists), document order; ``[]`` for an empty text.
+    :raises JsonLdTooDeep: nesting deeper than :data:`MAX_JSONLD_DEPTH` (never ``RecursionError``).
+    :raises ValueError: text that no reading turns into a value.
+    """
+    try:
+        values = [json.loads(raw, strict=False)]
+    except RecursionError:
+        raise JsonLdTooDeep(f"deeper than Python's recursion limit ({len(raw)} chars)") from None
+    except ValueError:
+        values = _lenient_values(raw)
+    for v in values:
+        if _depth(v) > MAX_JSONLD_DEPTH:
+            raise JsonLdTooDeep(f"nesting deeper than {MAX_JSONLD_DEPTH}")
+    return values
+
+
+def _lenient_values(raw: str) -> list:
+    text, previous = raw.strip(), None
+    while text != previous:  # nested wrappers: <!-- // <![CDATA[ ... // ]]> -->
+        previous = text
+        m = _WRAPPER_START.match(text)
+        if m:
+            text = text[m.end():]
+        tail = len(text) - 80  # the closing marker is at the very end: search only there
+        m = _WRAPPER_END.search(text, max(tail, 0))
+        if m:
+            text = text[:m.start()]
+        text = text.strip()
+    out, pos = [], 0
+    while True:
+        pos = _BETWEEN.match(text, pos).end()
+        if pos >= len(text):
+            return out
+        try:
+            value, pos = _DECODER.raw_decode(text, pos)
+        except RecursionError:
+            raise JsonLdTooDeep("deeper than Python's recursion limit") from None
+        except ValueError:
+            # comments / trailing commas inside the value: JSON5 reads the rest; data after
+            # that value is reported as "extra data" with the value already decoded
+            try:
+                out.append(pyjson5.decode(text[pos:]))
+            except pyjson5.Json5NestingTooDeep:
+                raise JsonLdTooDeep("deeper than the JSON5 reader's limit") from None
+            except pyjson5.Json5ExtraData as exc:
+                out.append(exc.args[1])
+            except pyjson5.Json5Exception as exc:
+                raise ValueError(str(exc.args[0]) if exc.args else "unreadable JSON-LD") from None
+            return out
+        out.append(value)
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"}
 
@@ -43,21 +135,35 @@ class PageMetadata:
 
     def __init__(self, sel: Selector):
         self.sel = sel
+        #: JSON-LD blocks dropped, by reason (``too_deep``, ``unparseable``); the spider adds
+        #: them to the stats as ``newscrawl/jsonld/dropped/<reason>``
+        self.dropped: Counter[str] = Counter()
 
     @cached_property
     def jsonld(self) -> list[dict]:
-        """All JSON-LD objects of the page, ``@graph`` flattened; broken blocks skipped."""
+        """All JSON-LD objects of the page, ``@graph`` flattened, read leniently (:func:`parse_jsonld`).
+
+        A block that cannot be read, or is absurdly deep, is dropped alone (logged, counted in
+        :attr:`dropped`); the other blocks and the page are kept.
+        """
         out: list[dict] = []
-        for raw in self.sel.css('script[type="application/ld+json"]::text').getall():
-            raw = raw.strip()
-            if not raw:
+        scripts = self.sel.xpath(
+            "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]/text()").getall()
+        for raw in scripts:
+            if not raw.strip():
                 continue
             try:
-                data = json.loads(raw, strict=False)
-            except ValueError:
-                logger.debug("skipping unparseable JSON-LD block (%d chars)", len(raw))
+                values = parse_jsonld(raw)
+            except JsonLdTooDeep as exc:
+                self.dropped["too_deep"] += 1
+                logger.warning("JSON-LD block dropped (%s)", exc)
                 continue
-            _flatten(data, out)
+            except ValueError as exc:
+                self.dropped["unparseable"] += 1
+                logger.info("JSON-LD block dropped, unreadable (%d chars): %s", len(raw), str(exc)[:120])
+                continue
+            for data in values:
+                _flatten(data, out)
         return out
 
     @cached_property

@@ -13,7 +13,8 @@ page objects; this class does the rest:
 * a page whose declared charset is wrong is re-decoded (:mod:`newscrawl.encoding`);
 * bad input never crashes the crawl: non-HTML and empty bodies, pages that fail
   extraction, unparseable dates are dropped or kept with a counted reason in the
-  stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``).
+  stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``); an unreadable or
+  absurdly deep JSON-LD block is dropped alone (``newscrawl/jsonld/dropped/<reason>``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,27 @@ def _int_arg(name: str, value) -> int | None:
     return number
 
 
+def link_hrefs(response, css: str) -> list[str]:
+    """The ``href`` of every element matched by the selector group ``css``, in document order.
+
+    The elements are selected first and ``@href`` read from each: ``css + "::attr(href)"``
+    would bind the pseudo-element to the group's last alternative only (``"a.x, a.y::attr(href)"``),
+    and the other alternatives would return whole ``<a>`` elements (issue 11, item 1).  A matched
+    element without ``href`` (a card ``<div>``, a ``<li>``) gives the ``href`` of its first
+    descendant ``<a>``; one with neither gives nothing.  ``css`` empty: ``[]``.
+    """
+    if not css:
+        return []
+    out = []
+    for el in response.css(css):
+        href = el.attrib.get("href")
+        if href is None:
+            href = el.xpath("(.//a[@href])[1]/@href").get()
+        if href is not None:
+            out.append(href)
+    return out
+
+
 class NewsSpider(scrapy.Spider):
     #: IANA time zone of the site's wall-clock dates
     timezone: str = "UTC"
@@ -63,8 +85,10 @@ class NewsSpider(scrapy.Spider):
     #: generic fallback used when a site parser finds no body (None: no fallback)
     fallback_page: type[ArticlePage] | None = None
     ticker_class: type[TickerStrip] | None = None
-    #: CSS for links to articles on listing pages
-    article_link_css: str = "article h2 a, article h3 a, h2.post-title a, h3.post-title a"
+    #: CSS for links to articles on listing pages: a selector group of elements (``@href`` is read
+    #: from each match, :func:`link_hrefs`); ``.entry-title`` is the hAtom / WordPress headline class
+    article_link_css: str = ("article h2 a, article h3 a, h2.post-title a, h3.post-title a, "
+                             "h2.entry-title a, h3.entry-title a")
     #: CSS for links to category / section pages
     listing_link_css: str = ""
     #: CSS for "next page" links on listings
@@ -167,6 +191,8 @@ class NewsSpider(scrapy.Spider):
         page = self.article_page(response, now)
         if page is not None:
             item = self.extract_article(page, response, now)
+            for reason, n in page.meta.dropped.items():  # JSON-LD blocks that could not be read
+                self._inc(f"newscrawl/jsonld/dropped/{reason}", n)
             if item is not None:
                 yield item
             return
@@ -240,17 +266,19 @@ class NewsSpider(scrapy.Spider):
     def _links(self, response, depth: int):
         # response.follow() encodes the path as UTF-8 and the query in the page's charset,
         # as browsers do (WHATWG URL; case BR-02: windows-1256 pages)
-        for href in response.css(f"{self.article_link_css}::attr(href)").getall() if self.article_link_css else []:
+        seen: set[str] = set()  # a card links its story twice (thumbnail + title): one request, one budget slot
+        for href in link_hrefs(response, self.article_link_css):
             if self.max_articles and self._articles_requested >= self.max_articles:
                 break
             request = self._follow(response, href, {"page_kind": "article"})
-            if request is not None:
+            if request is not None and request.url not in seen:
+                seen.add(request.url)
                 self._articles_requested += 1
                 yield request
         if depth + 1 < self.max_listing_pages:
             css = ", ".join(c for c in (self.listing_link_css if depth == 0 else "", self.pagination_css) if c)
             if css:
-                for href in response.css(css).xpath("@href").getall():
+                for href in link_hrefs(response, css):
                     request = self._follow(response, href, {"page_kind": "listing", "listing_page": depth + 1})
                     if request is not None:
                         yield request

@@ -20,8 +20,10 @@ class JannahSpider(NewsSpider):
     article_pages = (JannahArticlePage,)
     fallback_page = GenericArticlePage
     ticker_class = JannahTicker
-    # listings: post cards (titles and thumbnails), the breaking-news strip itself
-    article_link_css = ".post-title a, a.post-thumb, ul#breaking-news-in-header li.news-item a, .more-link"
+    # listings: post cards (titles and thumbnails), slider / grid headlines (h2.thumb-title),
+    # the breaking-news strip itself
+    article_link_css = (".post-title a, a.post-title, .thumb-title a, a.post-thumb, ul#breaking-news-in-header li.news-item a, "
+                        "ul.breaking-news li.news-item a, .more-link")
     # category pages from the post cards and the main menu
     listing_link_css = 'a.post-cat, #main-nav a[href*="category/"]'
     pagination_css = ".pages-nav a, a.next.page-numbers, .pages-numbers a, li.the-next-page a"

@@ -20,8 +20,9 @@ class JNewsSpider(NewsSpider):
     article_pages = (JNewsArticlePage,)
     fallback_page = GenericArticlePage
     ticker_class = JNewsTicker
-    # post cards (title links, thumbnails) and the ticker itself
-    article_link_css = ".jeg_post_title a, .jeg_thumb a, div.jeg_news_ticker_item a"
+    # post cards (title links, thumbnails) and the ticker itself; the title class is matched as a
+    # substring because real cards carry it mangled (elbaladtv.net: class=".jeg_pl_sm .jeg_post_title")
+    article_link_css = '[class*="jeg_post_title"] a, .jeg_thumb a, div.jeg_news_ticker_item a'
     listing_link_css = 'a[href*="/category/"]'
     pagination_css = ".jeg_navigation a.page_number, .jeg_navigation a.next, a.next.page-numbers"
     # WordPress discovery: RSS and the core / Yoast / Rank Math sitemaps (404s are counted, not errors)
