@@ -14,9 +14,10 @@ redirect and every response that will be retried.  For each one it writes a
   ``download_latency``), UTC, microsecond precision (WARC/1.1);
 * ``WARC-IP-Address``: ``response.ip_address`` when the download handler knows it;
 * ``WARC-Payload-Digest`` / ``WARC-Block-Digest``: SHA-1, computed by warcio;
-* the HTTP header block as received, except that ``Transfer-Encoding`` (Scrapy
-  hands over a de-chunked body) is kept as ``X-Archive-Orig-Transfer-Encoding``
-  and a ``Content-Length`` equal to the payload is added when the server sent none,
+* the HTTP header block as received, except that a ``Content-Length`` equal to the
+  payload is added when the server sent none (a chunked response: Scrapy hands over
+  the de-chunked body, and Twisted drops the ``Transfer-Encoding`` header; should a
+  download handler pass it on, it is kept as ``X-Archive-Orig-Transfer-Encoding``),
   so that WARC readers parse the payload the way it is stored.
 
 Not recorded: responses from the HTTP cache (flag ``cached``) and the empty 404
@@ -82,14 +83,14 @@ SKIP_FLAGS = ("cached", "replay-miss")
 
 def mask_secret_setting(name: str, value: Any) -> Any:
     """The value of setting ``name`` safe to archive: URIs with their password
-    masked (``mongodb://user:****@host``), settings named like a secret
-    (``*PASSWORD*``, ``*TOKEN*``, ``*SECRET*``, ``*API_KEY*``) replaced by ``****``."""
+    masked (``mongodb://user:***@host``), settings named like a secret
+    (``*PASSWORD*``, ``*TOKEN*``, ``*SECRET*``, ``*API_KEY*``) replaced by ``***``."""
     from newscrawl.storage.client import mask_uri
 
     if value is None:
         return None
     if _SECRET_NAME.search(name):
-        return "****"
+        return "***"
     if isinstance(value, str) and "://" in value:
         return mask_uri(value)
     if isinstance(value, (str, int, float, bool)):
