@@ -250,3 +250,50 @@ def test_body_diff_by_match_key():
     old = ["الفقرة الأولى", "فقرة ستحذف", "الفقرة الأخيرة"]
     new = ["الفقرةُ الأولى", "الفقرة الأخيرة", "فقرة مضافة"]
     assert body_diff(old, new) == {"removed": ["فقرة ستحذف"], "added": ["فقرة مضافة"]}
+
+
+# ----------------------------------------------------------------------------- ticker headlines across runs
+HEADLINE_1 = "لا تنه عن خلق وتأتي مثله عار عليك إذا فعلت عظيم"
+HEADLINE_1_TASHKEEL = "لا تنهَ عن خلقٍ وتأتيَ مثله عارٌ عليك إذا فعلت عظيم"
+HEADLINE_7 = "حرية الفرد لا تكمن في أنه يستطيع أن يفعل ما يريد"
+HEADLINE_7_EDITED = "حرية الفرد لا تكمن في أنه يستطيع أن يفعل ما يشاء"
+
+
+class StripSite(LoopbackSite):
+    """The loopback site whose home page (the real Jannah RTL demo) can be replaced."""
+
+    def route(self, path: str):
+        if path in ("/rtl/", "/rtl"):
+            return 200, "text/html; charset=UTF-8", self.home
+        return super().route(path)
+
+
+def test_ticker_headlines_keep_first_and_last_seen_across_runs(tmp_path, mongo_uri, db_name):
+    client = MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    tickers = client[db_name].tickers
+
+    def run(site, n):
+        settings = {"NEWSCRAWL_FEED_DIR": tmp_path / "feeds", "NEWSCRAWL_STATE_DIR": tmp_path / "state",
+                    "MONGO_SPOOL_DIR": tmp_path / "spool", "LOG_LEVEL": "WARNING", "MONGO_DATABASE": db_name}
+        assert run_all(["jannah_demo"], settings=settings, spider_args={"start_url": site.base + "/rtl/", "follow": "0"},
+                       env={"MONGO_ENABLED": "1", "MONGO_URI": mongo_uri}, timeout=180) == 0
+        return datetime.now(UTC)
+
+    with StripSite() as site:
+        real = site.home.decode("utf-8")
+        assert HEADLINE_1 in real and HEADLINE_7 in real
+        t0 = datetime.now(UTC)
+        t1 = run(site, 1)
+        # the next run: headline 1 with tashkeel (the same line), headline 7 with a changed word (a new line)
+        site.home = real.replace(HEADLINE_1, HEADLINE_1_TASHKEEL).replace(HEADLINE_7, HEADLINE_7_EDITED).encode()
+        t2 = run(site, 2)
+
+    docs = {d["headline"]: d for d in tickers.find()}
+    assert len(docs) == 8  # 7 lines, plus the edited one
+    first = docs[HEADLINE_1_TASHKEEL]  # display form: the latest
+    assert t0 <= first["first_seen"] <= t1 <= first["last_seen"] <= t2 and len(first["seen_at"]) == 2
+    gone = docs[HEADLINE_7]  # last seen in run 1: it left the strip before run 2
+    assert t0 <= gone["first_seen"] == gone["last_seen"] <= t1 and len(gone["seen_at"]) == 1
+    new = docs[HEADLINE_7_EDITED]
+    assert t1 <= new["first_seen"] == new["last_seen"] <= t2
+    client.close()
