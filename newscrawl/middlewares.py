@@ -128,22 +128,34 @@ class WarcSnapshot:
         return cls(request.url, status=status, headers=headers, body=body, request=request, flags=["replay", "warc"])
 
 
+_SNAPSHOTS: dict[tuple, FolderSnapshot | WarcSnapshot] = {}
+
+
 def open_snapshot(path: str | Path) -> FolderSnapshot | WarcSnapshot:
     """The snapshot at ``path``: a folder with ``index.json``, a WARC file, or a
     folder of WARC files.  Raises ``FileNotFoundError`` (with the reason) when
-    ``path`` is none of these."""
+    ``path`` is none of these.  A WARC snapshot is indexed once per process (the
+    crawlall command, each spider and the middleware share it) until its files change."""
     root = Path(path)
     if root.is_file():
         if not is_warc_path(root):
             raise FileNotFoundError(f"{path!s} is a file but not a WARC (.warc, .warc.gz)")
-        return WarcSnapshot([root])
+        return _warc_snapshot([root])
     if (root / "index.json").is_file():
         return FolderSnapshot(root)
     if root.is_dir():
         warcs = sorted(p for p in root.iterdir() if p.is_file() and is_warc_path(p))
         if warcs:
-            return WarcSnapshot(warcs)
+            return _warc_snapshot(warcs)
     raise FileNotFoundError(f"{path!s}: neither a snapshot folder with index.json nor a WARC file / folder of WARC files")
+
+
+def _warc_snapshot(files: list[Path]) -> WarcSnapshot:
+    key = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    snapshot = _SNAPSHOTS.get(key)
+    if snapshot is None:
+        snapshot = _SNAPSHOTS[key] = WarcSnapshot(files)
+    return snapshot
 
 
 class ReplayMiddleware:
