@@ -226,3 +226,18 @@ def test_settings_in_warcinfo_have_credentials_masked():
     assert mask_secret_setting("MONGO_URI", "mongodb://u:p%40ss@h/") == "mongodb://u:***@h/"
     assert mask_secret_setting("HTTPPROXY_PASSWORD", "pw") == "***"
     assert mask_secret_setting("DOWNLOAD_DELAY", 0.5) == 0.5
+
+
+def test_an_unwritable_warc_dir_is_counted_and_the_crawl_goes_on(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where WARC_DIR should be")
+    with LoopbackSite() as site:
+        status = run_all(["jannah_demo"], spider_args={"start_url": site.base + "/rtl/", "follow": "0"},
+                         settings=settings_for(tmp_path, "bad", WARC_ENABLED=1, WARC_DIR=blocker / "warc",
+                                               LOG_LEVEL="INFO", LOG_FILE=tmp_path / "crawl.log"),
+                         env={"MONGO_ENABLED": "0"}, timeout=180)
+    assert status == 0
+    log = (tmp_path / "crawl.log").read_text(encoding="utf-8")
+    assert "'newscrawl/warc/errors/NotADirectoryError': 2" in log  # robots.txt and the home page
+    assert "WARC: error recording" in log and "Traceback" not in log
+    assert len(feed_items(tmp_path / "bad" / "feeds")) == 7  # the feed has every ticker headline
