@@ -80,21 +80,45 @@ class WarcSnapshot:
         self.index: dict[str, tuple[Path, int, str]] = {}
         self._seeds: dict[str, str] = {}
         for path in files:
-            with open(path, "rb") as fh:
-                it = ArchiveIterator(fh)
+            self._index_file(path, ArchiveIterator)
+
+    def _index_file(self, path: Path, ArchiveIterator) -> None:
+        """Index one file.  A file cut short (a crawl killed while writing its
+        ``.open`` file) keeps the complete records before the cut, with a warning
+        (warcio reads a cut gzip member without error: the payload length is checked
+        against the record's ``Content-Length``); a file without one complete record
+        raises ``ValueError``."""
+        complete = 0
+        with open(path, "rb") as fh:
+            it = ArchiveIterator(fh)
+            try:
                 for record in it:
-                    if record.rec_type != "response":
-                        continue
+                    http = record.http_headers
+                    expected = record.length - (http.total_len if http else 0)
+                    got = 0
+                    for chunk in iter(lambda: record.raw_stream.read(1 << 16), b""):
+                        got += len(chunk)
+                    offset = it.get_record_offset()  # (asked before the payload is read, warcio skips it)
+                    if got != expected:
+                        raise EOFError(f"record at offset {offset} has {got} of {expected} payload bytes")
+                    complete += 1
                     url = record.rec_headers.get_header("WARC-Target-URI")
-                    if url:
-                        key = canonicalize_url(url)
-                        self.index[key] = (path, it.get_record_offset(), url)
-                        http = record.http_headers
-                        ctype = (http.get_header("Content-Type") or "").lower() if http else ""
-                        if http and http.get_statuscode().startswith("2") and "html" in ctype:
-                            self._seeds[key] = url
-                        else:
-                            self._seeds.pop(key, None)
+                    if record.rec_type != "response" or not url:
+                        continue
+                    key = canonicalize_url(url)
+                    self.index[key] = (path, offset, url)
+                    ctype = (http.get_header("Content-Type") or "").lower() if http else ""
+                    if http and http.get_statuscode().startswith("2") and "html" in ctype:
+                        self._seeds[key] = url
+                    else:
+                        self._seeds.pop(key, None)
+            except Exception as exc:  # noqa: BLE001 - warcio: ArchiveLoadFailed, zlib errors; EOFError above
+                if not complete:
+                    raise ValueError(f"{path}: not a readable WARC file ({type(exc).__name__}: {exc})") from None
+                logger.warning("WARC %s is cut short (%s: %s): replaying the %d complete records before the cut",
+                               path, type(exc).__name__, exc, complete)
+        if not complete:
+            raise ValueError(f"{path}: not a readable WARC file (no complete record)")
 
     def urls(self) -> list[str]:
         return [url for _, _, url in self.index.values()]
@@ -134,7 +158,7 @@ _SNAPSHOTS: dict[tuple, FolderSnapshot | WarcSnapshot] = {}
 def open_snapshot(path: str | Path) -> FolderSnapshot | WarcSnapshot:
     """The snapshot at ``path``: a folder with ``index.json``, a WARC file, or a
     folder of WARC files.  Raises ``FileNotFoundError`` (with the reason) when
-    ``path`` is none of these.  A WARC snapshot is indexed once per process (the
+    ``path`` is none of these, ``ValueError`` for a WARC file without a readable record.  A WARC snapshot is indexed once per process (the
     crawlall command, each spider and the middleware share it) until its files change."""
     root = Path(path)
     if root.is_file():

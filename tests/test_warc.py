@@ -202,7 +202,8 @@ def test_snapshot_crawl_as_make_crawl_leaves_a_warc_that_replays_to_the_same_ite
 
 def test_replay_of_something_that_is_not_a_snapshot_is_a_usage_error(tmp_path):
     (tmp_path / "notes.txt").write_text("not a WARC")
-    for target in (tmp_path / "notes.txt", tmp_path):
+    (tmp_path / "named.warc.gz").write_bytes(gzip.compress(b"<html>not a WARC</html>"))
+    for target in (tmp_path / "notes.txt", tmp_path / "named.warc.gz", tmp_path / "notes.txt" / ".."):
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawlall", "--replay", str(target)], cwd=ROOT,
                               env={**os.environ, "MONGO_ENABLED": "0"}, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, proc.stderr[-1000:]
@@ -241,3 +242,34 @@ def test_an_unwritable_warc_dir_is_counted_and_the_crawl_goes_on(tmp_path):
     assert "'newscrawl/warc/errors/NotADirectoryError': 2" in log  # robots.txt and the home page
     assert "WARC: error recording" in log and "Traceback" not in log
     assert len(feed_items(tmp_path / "bad" / "feeds")) == 7  # the feed has every ticker headline
+
+
+def test_a_warc_cut_short_replays_its_complete_records(tmp_path, caplog):
+    """A crawl killed while writing leaves a ``.open`` file cut in a record."""
+    from scrapy import Request
+
+    from newscrawl.middlewares import open_snapshot
+    from newscrawl.warc import WarcFileWriter
+
+    page = (Path(__file__).parent / "fixtures" / "pages" / "alyaum.com" / "tehran-buries-fakhrizadeh-2020-12-01.html").read_bytes()
+    writer = WarcFileWriter(tmp_path, "cut", {"software": "test"})
+    for n in (1, 2):
+        writer.write_exchange(url=f"https://www.alyaum.com/articles/{n}", method="GET", request_headers=[],
+                              request_body=b"", status=200, protocol="HTTP/1.1",
+                              response_headers=[("Content-Type", "text/html; charset=utf-8")], body=page,
+                              date=datetime.now(UTC))
+    path = writer.current
+    data = path.read_bytes()
+    with open(path, "rb") as fh:
+        it = ArchiveIterator(fh)
+        offsets = []
+        for rec in it:
+            rec.raw_stream.read()  # (warcio gives the offset once the record is read)
+            offsets.append((rec.rec_type, it.get_record_offset()))
+    assert [t for t, _ in offsets] == ["warcinfo", "response", "request", "response", "request"]
+    path.write_bytes(data[: offsets[3][1] + 5000])  # inside the second response record
+    snapshot = open_snapshot(path)
+    assert snapshot.urls() == ["https://www.alyaum.com/articles/1"]
+    assert snapshot.response_for(Request("https://www.alyaum.com/articles/1")).body == page
+    assert snapshot.response_for(Request("https://www.alyaum.com/articles/2")) is None
+    assert "is cut short" in caplog.text

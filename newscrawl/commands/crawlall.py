@@ -69,7 +69,7 @@ class Command(ScrapyCommand):
         if opts.replay:
             try:
                 open_snapshot(opts.replay)
-            except (FileNotFoundError, OSError) as exc:
+            except (OSError, ValueError) as exc:
                 raise UsageError(f"--replay {opts.replay}: {exc}", print_help=False) from None
             self.settings.set("REPLAY_DIR", opts.replay, priority="cmdline")
         if opts.min_items is not None:
