@@ -297,3 +297,48 @@ def test_ticker_headlines_keep_first_and_last_seen_across_runs(tmp_path, mongo_u
     new = docs[HEADLINE_7_EDITED]
     assert t1 <= new["first_seen"] == new["last_seen"] <= t2
     client.close()
+
+
+# ----------------------------------------------------------------------------- faults (pure logic: mongomock-ng)
+class FlakyFind:
+    """A mongomock-ng database whose collections' ``find`` raises the scripted errors first."""
+
+    def __init__(self, db, errors):
+        self._db, self.errors = db, list(errors)
+
+    def __getitem__(self, name):
+        coll, outer = self._db[name], self
+
+        class Coll:
+            def __getattr__(self, attr):
+                return getattr(coll, attr)
+
+            def find(self, *a, **kw):
+                if outer.errors:
+                    raise outer.errors.pop(0)
+                return coll.find(*a, **kw)
+
+        return Coll()
+
+
+def test_a_transient_error_while_reading_the_stored_version_retries_the_batch(tmp_path):
+    import mongomock_ng
+    from pymongo.errors import AutoReconnect, OperationFailure
+
+    client = mongomock_ng.MongoClient(tz_aware=True)
+    writer = MongoWriter(client, "db", WriterSettings(retry_backoff=0.0), Spool(tmp_path), sleep=lambda s: None)
+    assert writer.open().available
+    store(writer, [article(T0)])
+    writer.db = FlakyFind(client["db"], [AutoReconnect("connection reset")])
+    writer.revisions.db = writer.db
+    counts = store(writer, [article(T0 + timedelta(hours=1), title="وزير الري يحضر توقيع العقد")])
+    assert counts["retries"] == 1 and counts["revisions/recorded"] == 1 and counts["updated"] == 1
+    assert client["db"].revisions.count_documents({}) == 1
+    assert client["db"].articles.find_one()["title"] == "وزير الري يحضر توقيع العقد"
+    # any other failure of the tracking is counted, and the article is stored all the same
+    writer.db = FlakyFind(client["db"], [OperationFailure("not authorized to execute find", code=13)])
+    writer.revisions.db = writer.db
+    counts = store(writer, [article(T0 + timedelta(hours=2), title="عنوان ثالث")])
+    assert counts["revisions/errors/OperationFailure"] == 1 and counts["updated"] == 1
+    assert client["db"].articles.find_one()["title"] == "عنوان ثالث"
+    assert client["db"].revisions.count_documents({}) == 1
