@@ -15,7 +15,7 @@ install: $(STAMP)
 
 # MongoDB is written when MONGO_URI is set (e.g. mongodb://localhost:27017); otherwise feed only.
 crawl: $(STAMP)
-	MONGO_ENABLED=$(if $(MONGO_URI),1,0) $(VENV)/bin/scrapy crawlall --replay data/snapshot
+	MONGO_ENABLED=$(if $(MONGO_URI),1,0) $(VENV)/bin/scrapy crawlall --replay data/snapshot -s WARC_ENABLED=1
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -q

@@ -24,7 +24,7 @@ setup(
         "simhash>=2.1",
         "datasketch>=1.6",
         "hijridate>=2.3",
-        "lxml_html_clean>=0.4",  # trafilatura -> justext imports lxml.html.clean, split out of lxml 5.2+
+        "warcio>=1.7.4",
     ],
     extras_require={
         "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],

@@ -296,6 +296,8 @@ def article_to_jsonfeed_item(doc: dict) -> dict:
     }
     if doc.get("republished_by"):
         item["_newscrawl"]["republished_by"] = doc["republished_by"]
+    if doc.get("revisions"):  # scrapy export --revisions
+        item["_newscrawl"]["revisions"] = doc["revisions"]
     return item
 
 

@@ -43,7 +43,15 @@ REPLAY_DIR = None
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.incremental.IncrementalMiddleware": 40,
     "newscrawl.middlewares.ReplayMiddleware": 50,
+    # next to the download handler: sees each response as the server sent it (still compressed)
+    "newscrawl.warc.WarcMiddleware": 950,
 }
+
+# --- WARC output (newscrawl.warc.WarcMiddleware): every fetched response, with its request ---
+WARC_ENABLED = False
+WARC_DIR = "data/warc"
+WARC_MAX_SIZE = 1_000_000_000  # bytes; a file is closed (and a new one started) past this
+WARC_PREFIX = "newscrawl"
 
 # --- incremental crawls (newscrawl.incremental) ---------------------------------
 NEWSCRAWL_INCREMENTAL = True  # skip article URLs already stored ...
@@ -77,6 +85,7 @@ MONGO_URI = "mongodb://localhost:27017"
 MONGO_DATABASE = None  # None: the database named in MONGO_URI, else "newscrawl"
 MONGO_ARTICLES_COLLECTION = "articles"
 MONGO_TICKERS_COLLECTION = "tickers"
+MONGO_REVISIONS_COLLECTION = "revisions"  # previous versions of changed articles; "" = not kept
 MONGO_WRITE_CONCERN = "majority"
 MONGO_SERVER_SELECTION_TIMEOUT_MS = 3000
 MONGO_CONNECT_TIMEOUT_MS = 10000
@@ -120,6 +129,8 @@ ENV_OVERRIDES = (
     "MONGO_DATABASE",
     "MONGO_ENABLED",
     "REPLAY_DIR",
+    "WARC_ENABLED",
+    "WARC_DIR",
     "LOG_FILE",
     "NEWSCRAWL_MAX_ARTICLES",
     "NEWSCRAWL_FEED_DIR",

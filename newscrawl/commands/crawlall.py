@@ -1,7 +1,8 @@
 """``scrapy crawlall [SPIDER ...]``: run several spiders in one process, with an exit status cron can act on.
 
-Options: ``--replay DIR`` (offline: serve the saved pages of ``DIR/index.json``
-and run only the spiders that have pages there), ``--sequential`` (one spider
+Options: ``--replay PATH`` (offline: serve the saved pages of a snapshot folder
+``PATH/index.json``, or of a WARC file / folder of WARC files, and run only the
+spiders that have pages there), ``--sequential`` (one spider
 after the other, each in a child process -- a fresh reactor and memory per spider;
 default: all at once in this process), ``--lock FILE`` (refuse to start while
 another run holds the lock), ``--min-items N``, ``-a NAME=VALUE`` (spider
@@ -10,10 +11,8 @@ arguments, passed to every spider).  Exit status: see :mod:`newscrawl.runstatus`
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
@@ -22,15 +21,16 @@ from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl import runstatus
 from newscrawl.lock import LockHeld, RunLock
+from newscrawl.middlewares import open_snapshot
 from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
 
 
 def spiders_in_snapshot(spider_loader, replay_dir: str) -> list[str]:
-    """Names of the spiders with at least one saved page in ``replay_dir/index.json`` (sorted)."""
-    entries = json.loads((Path(replay_dir) / "index.json").read_text(encoding="utf-8"))
-    hosts = {urlsplit(e["url"]).hostname for e in entries}
+    """Names of the spiders with at least one saved page in the snapshot ``replay_dir``
+    (``index.json`` folder or WARC, :func:`newscrawl.middlewares.open_snapshot`), sorted."""
+    hosts = {urlsplit(u).hostname for u in open_snapshot(replay_dir).urls()}
     names = []
     for name in spider_loader.list():
         domains = getattr(spider_loader.load(name), "allowed_domains", None)
@@ -52,7 +52,9 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
                             help="spider argument, passed to every spider")
-        parser.add_argument("--replay", metavar="DIR", help="offline: replay saved pages from DIR (index.json)")
+        parser.add_argument("--replay", metavar="PATH",
+                            help="offline: replay saved pages from PATH (a folder with index.json, a WARC file, "
+                                 "or a folder of WARC files)")
         parser.add_argument("--sequential", action="store_true",
                             help="one spider after another, each in its own child process")
         parser.add_argument("--lock", metavar="FILE", help="lock file: exit 75 at once if another run holds it")
@@ -65,9 +67,10 @@ class Command(ScrapyCommand):
         except ValueError:
             raise UsageError("Invalid -a value, use -a NAME=VALUE", print_help=False)
         if opts.replay:
-            if not (Path(opts.replay) / "index.json").is_file():
-                raise UsageError(f"--replay {opts.replay}: no index.json there (a snapshot folder is expected)",
-                                 print_help=False)
+            try:
+                open_snapshot(opts.replay)
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"--replay {opts.replay}: {exc}", print_help=False) from None
             self.settings.set("REPLAY_DIR", opts.replay, priority="cmdline")
         if opts.min_items is not None:
             self.settings.set("NEWSCRAWL_MIN_ITEMS", opts.min_items, priority="cmdline")

@@ -6,7 +6,8 @@ jsonl|json|jsonfeed`` (default ``jsonl``), ``--type article|ticker`` (default
 (ISO 8601; a date or a datetime without zone is UTC; ``since`` inclusive, ``until``
 exclusive; on ``published`` for articles, ``last_seen`` for tickers), ``--limit
 N``, ``--all-fields`` (keep ``_id`` and the ``*_norm`` / dedupe fields in
-jsonl/json), ``-o FILE`` (default ``-``, stdout; a file is written as ``FILE.tmp``
+jsonl/json), ``--revisions`` (articles: each with ``revisions``, its earlier
+versions, oldest first; see :mod:`newscrawl.storage.revisions`), ``-o FILE`` (default ``-``, stdout; a file is written as ``FILE.tmp``
 then renamed onto ``FILE``), and for jsonfeed ``--title``, ``--home-page-url``,
 ``--feed-url``, ``--description``, ``--language``.
 
@@ -78,6 +79,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--limit", type=int, default=0, metavar="N", help="at most N items (0: all)")
         parser.add_argument("--all-fields", action="store_true",
                             help="jsonl/json: keep _id and the *_norm / content_hash / simhash fields")
+        parser.add_argument("--revisions", action="store_true",
+                            help="articles: add 'revisions' (earlier versions of each story, oldest first)")
         parser.add_argument("--batch-size", type=int, default=export.DEFAULT_BATCH_SIZE, metavar="N",
                             help=f"MongoDB cursor batch size (default {export.DEFAULT_BATCH_SIZE})")
         parser.add_argument("--title", help="jsonfeed: feed title (default 'newscrawl articles' followed by the sites)")
@@ -103,6 +106,8 @@ class Command(ScrapyCommand):
                              print_help=False)
         if opts.limit < 0:
             raise UsageError("--limit must be 0 (all) or a positive number", print_help=False)
+        if opts.revisions and opts.kind != "article":
+            raise UsageError("--revisions is for --type article", print_help=False)
         if opts.batch_size < 1:
             raise UsageError("--batch-size must be positive", print_help=False)
         if not opts.output:
@@ -133,6 +138,11 @@ class Command(ScrapyCommand):
                 client[config.database][collection_name], kind=opts.kind, sites=opts.sites,
                 since=opts.since, until=opts.until, limit=opts.limit, all_fields=opts.all_fields,
                 batch_size=opts.batch_size)
+            if opts.revisions:
+                from newscrawl.storage.revisions import attach_revisions
+
+                name = self.settings.get("MONGO_REVISIONS_COLLECTION", "revisions") or "revisions"
+                docs = attach_revisions(docs, client[config.database][name])
             if opts.output == "-":
                 n = self.write_stdout(opts.format, docs, self.feed_options(opts))
                 target = "stdout"

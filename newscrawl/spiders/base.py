@@ -19,10 +19,8 @@ page objects; this class does the rest:
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timezone
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -155,20 +153,19 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse, meta={"page_kind": "snapshot"}, errback=self.fetch_failed)
 
     def replay_seeds(self) -> list[str]:
-        """With ``REPLAY_DIR`` set: the saved pages whose host is one of ``allowed_domains``
+        """With ``REPLAY_DIR`` set: the saved pages (of a WARC: the recorded 2xx HTML pages)
+        whose host is one of ``allowed_domains``
         (not when the start URL was given explicitly, nor with ``follow=0``)."""
         replay_dir = self.settings.get("REPLAY_DIR") if getattr(self, "crawler", None) else None
         if not replay_dir or self.explicit_start or not self.follow:
             return []
-        index = Path(replay_dir) / "index.json"
-        if not index.exists():
+        from newscrawl.middlewares import open_snapshot
+
+        try:
+            urls = open_snapshot(replay_dir).seeds()
+        except FileNotFoundError:
             return []
-        entries = json.loads(index.read_text(encoding="utf-8"))
-        out = []
-        for entry in entries:
-            if host_in_domains(urlsplit(entry["url"]).hostname, self.allowed_domains):
-                out.append(entry["url"])
-        return out
+        return [url for url in urls if host_in_domains(urlsplit(url).hostname, self.allowed_domains)]
 
     # ---- routing ---------------------------------------------------------------------
     def parse(self, response, **kwargs):

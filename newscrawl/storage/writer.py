@@ -83,6 +83,7 @@ from pymongo.errors import (
 
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.storage.client import MongoConfigError, mask_uri, redact
+from newscrawl.storage.revisions import RevisionTracker
 from newscrawl.storage.spool import Batch, Op, Segment, Spool, count_items
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ class WriterSettings:
     max_pending_batches: int = 8
     spool_dir: str = "data/spool"
     spool_fsync: bool = True
+    revisions: str = "revisions"  # collection of previous versions of articles; "" = not kept
 
     @classmethod
     def from_settings(cls, settings) -> "WriterSettings":
@@ -160,6 +162,7 @@ class WriterSettings:
             max_pending_batches=max(1, settings.getint("MONGO_MAX_PENDING_BATCHES", d.max_pending_batches)),
             spool_dir=settings.get("MONGO_SPOOL_DIR", d.spool_dir) or d.spool_dir,
             spool_fsync=settings.getbool("MONGO_SPOOL_FSYNC", d.spool_fsync),
+            revisions=settings.get("MONGO_REVISIONS_COLLECTION", d.revisions) or "",
         )
 
 
@@ -457,6 +460,8 @@ class MongoWriter:
         self.backlog = True  # unknown until the first replay: assume leftovers
         self._last_probe = float("-inf")
         self._poisoned: set[str] = set()  # batch ids that failed non-transiently in this process
+        # previous versions of changed articles (newscrawl.storage.revisions), recorded before each article write
+        self.revisions = RevisionTracker(self.db, settings.revisions) if settings.revisions else None
 
     # -- plumbing ------------------------------------------------------------------
     def _short(self, exc: BaseException) -> str:
@@ -711,7 +716,11 @@ class MongoWriter:
                     groups.setdefault((p.op.coll, p.op.kind if not phase_primary else ""), []).append(p)
             for (coll, kind), group in groups.items():
                 try:
-                    result = self.collection(coll).bulk_write([p.op.to_pymongo() for p in group], ordered=False)
+                    if self.revisions is not None and phase_primary and coll == "articles":
+                        requests = self.revisions.requests_for(self.collection(coll), [p.op for p in group], counts)
+                    else:
+                        requests = [p.op.to_pymongo() for p in group]
+                    result = self.collection(coll).bulk_write(requests, ordered=False)
                 except BulkWriteError as exc:
                     details = exc.details or {}
                     wc_errors = details.get("writeConcernErrors") or []
