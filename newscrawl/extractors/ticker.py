@@ -1,0 +1,321 @@
+"""A generic breaking-news ticker: finds the strip on any page without per-site CSS.
+
+:class:`GenericTicker` is a :class:`~newscrawl.extractors.base.TickerStrip` (same
+``headlines()`` / ``items()`` shapes) that scores every *list* on the page -- an
+element with two or more same-tag children that carry text (``ul > li``,
+``marquee > a``, ``div > div``) -- and keeps the single best list when the evidence
+is strong.  Precision first: a page without a strip gives no items.
+
+Rules, and the real markup each one comes from (``tests/fixtures/pages`` and the
+descriptions in ``tests/fixtures/cases/ticker-patterns.md``):
+
+* **Strip words in id/class** (strong): ``break``/``breaking``/``breakingnews`` and
+  misspellings (``breacking``, ``braking``, ``breking``), ``ticker``/``tiker``/
+  ``newsticker``/``news-ticker``, ``urgent``, ``news-bar``/``newsbar``, ``marquee``,
+  ``flash``, the Arabic transliterations of «عاجل» (``3ajel``, ``ajel``, ``3agel``,
+  ``aajel``), and a ``<marquee>`` element.  Seen on: Jannah
+  ``div.breaking > ul#breaking-news-in-header.breaking-news`` (jannah.tielabs.com,
+  thenassauguardian.com), Sahifa ``div.breaking-news`` (hatawtabloid.com), youm7
+  ``div.ticker > ul#nt-title``, Sputnik ``div.b-breakingnews-double``, almanar
+  ``ul#newsticker_demo_reveal.newsticker``.  Tokens are split on ``-``/``_`` and
+  camelCase (youm7 ``tickerAndSearch``, Sputnik ``b-breakingnews-double__list``).
+  Weak words (``latest``, ``trend*``) only add to other evidence: youm7's
+  ``TrendingNewBlock`` and Jannah's ``is-trending`` post cards are not strips.
+* **State flags are not the strip**: ``has-*``/``is-*``/``with-*``/``no-*`` tokens are
+  ignored -- Jannah puts ``has-breaking-news`` on ``nav#top-nav`` even when the strip
+  is switched off (eyethunews.co.za).
+* **A word counts only on the strip itself**: the element carrying it (the list or
+  an ancestor at most :data:`MAX_UP` levels up) must hold little besides the items
+  and the label (:data:`MAX_EXTRA_CHARS`), so a page wrapper or a header block
+  named ``breakingnews`` (Sputnik's ``div.l-header.breakingnews`` around the article
+  header) lends nothing to a list inside it.
+* **Label** beside the strip: a non-link element near the list whose whole text is
+  a strip label, compared by :func:`newscrawl.arabic.match_key` (hamza, teh marbuta,
+  tatweel, case and punctuation folded).  Strong: «عاجل», «أخبار عاجلة», «خبر عاجل»,
+  «عاجل الآن», «شريط الأخبار», "Breaking", "Breaking News", "Urgent" (Jannah
+  ``span.breaking-title-text``, Sahifa ``<span>Breaking News</span>``, Sputnik's
+  per-item ``<span> عاجل </span>``).  Weak: «آخر الأخبار», «الآن», "Trending",
+  "Latest", "Just in", "Aktuell" (thenassauguardian.com labels its Jannah strip
+  "TRENDING").  A link is never a label: lbcgroup.tv's «خبر عاجل» *category link*
+  gives nothing.  A label naming a «most read» / related box vetoes the list.
+* **Items**: each item's headline is the visible text of its longest text-bearing
+  link (a thumbnail or icon link before it has no text: skipped; ``img@alt`` is
+  never read); an item without links (almanar's ``li > a`` without ``href``, plain
+  ``li`` text) gives its own text and ``url=None``.  ``<script>``/``<style>`` inside
+  the strip (Sahifa's inline jQuery) are never text; nor is a label inside an item.
+  Items hidden until JavaScript runs (``height:0``, ``display:none``) are read.
+* **Shape**: at least 2 items (1 only with both a strong word and a strong label);
+  headlines of 3+ words on average and at most 40 -- a menu's one- or two-word
+  entries fail; no item over 300 characters.
+* **Context**: inside ``nav``/``footer``/``aside`` or an element named
+  menu/sidebar/widget/footer, or a list named slider/carousel/featured/popular/
+  most-read/related, costs points; a strong word *and* a strong label outweigh it
+  (Jannah's strip lives in ``nav#top-nav``).
+* **Decision**: strong evidence (a strong word or a strong label) and a score of at
+  least :data:`MIN_SCORE`; the best-scoring list wins (ties: more items, then the
+  earlier list).  An item holding more than :data:`MAX_ITEM_LINKS` text links is a
+  block of stories or a sub-menu: its list is not a strip.
+  An image-only box (elwatannews' ``div.new-tic`` holding a GIF link to
+  ``/tickers``) has no text items, hence no ticker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from w3lib.url import safe_url_string
+
+from newscrawl.arabic import match_key
+from newscrawl.extractors.base import TickerStrip
+
+#: how many levels above the list an id/class word or a label is looked for
+MAX_UP = 4
+#: text (characters) an evidence-carrying ancestor may hold besides the items and the label
+MAX_EXTRA_CHARS = 160
+#: text-bearing links one item may hold (a category link + the headline link); more: not a headline
+MAX_ITEM_LINKS = 2
+#: minimum score (see the module docstring)
+MIN_SCORE = 4.0
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link"})
+_NEG_TAGS = frozenset({"nav", "footer", "aside"})
+
+_STRONG_WORD = re.compile(
+    r"^(?:break|breaking|breakingnews|breaknews|breacking|breackingnews|braking|brakingnews|breking|brekingnews"
+    r"|breakin|ticker|tickers|tiker|tikers|tickr|newsticker|newstiker|newsticer|ticer"
+    r"|urgent|urgente|urgentnews|newsbar|marquee|flash|flashnews|3ajel|ajel|aajel|3agel|agel|3ajil|ajil|3aajel)$"
+)
+_STRONG_SUB = re.compile(r"ticker|tiker|breakingnews|breackingnews")
+_WEAK_WORD = re.compile(r"^(?:latest|trend|trending|trends|lastnews|latestnews|akhbar|now|alaan|live)$")
+_STATE_PREFIX = ("has-", "is-", "with-", "no-", "has_", "is_")
+_NEG_CONTEXT = re.compile(r"^(?:menu|menus|submenu|sidebar|widget|widgets|footer|breadcrumb|breadcrumbs|pagination|social|share)$")
+_NEG_LIST = re.compile(
+    r"^(?:slider|slides|slideshow|carousel|featured|feature|popular|mostread|most|read|viewed|mostviewed|views"
+    r"|related|comments|tabs|gallery)$"
+)
+
+_STRONG_LABELS = frozenset(match_key(s) for s in (
+    "عاجل", "أخبار عاجلة", "اخبار عاجلة", "خبر عاجل", "عاجل الآن", "الآن عاجل", "عاجل جدا", "شريط الأخبار",
+    "شريط الأخبار العاجلة", "شريط عاجل", "آخر الأخبار العاجلة", "عاجل وهام", "هام وعاجل", "أخبار عاجلة الآن",
+    "breaking", "breaking news", "breaking now", "news alert", "urgent", "urgent news", "flash", "news flash",
+    "flash news", "dernière minute", "última hora", "eilmeldung", "son dakika",
+))
+_WEAK_LABELS = frozenset(match_key(s) for s in (
+    "آخر الأخبار", "اخر الاخبار", "أحدث الأخبار", "الآن", "الان", "آخر الأنباء", "الأخبار", "مباشر",
+    "trending", "trending now", "latest", "latest news", "just in", "aktuell", "live", "top stories",
+    "en direct", "a la une", "ahora",
+))
+#: labels of boxes that are never a ticker («most read», related, popular)
+_VETO_LABELS = re.compile(
+    r"الاكثر|اكثر قراءه|الاكثر قراءه|الاكثر مشاهده|الاكثر تداولا|اقرا ايضا|ذات صله|اخبار ذات صله|مواضيع ذات صله"
+    r"|most read|most viewed|most popular|popular|related|read also|read more|recommended|editor s picks"
+)
+
+
+def _tokens(el) -> list[str]:
+    """id and class words, state flags dropped, split on ``-``/``_``/camelCase, lowercased."""
+    out = []
+    for attr in ("id", "class"):
+        for tok in (el.get(attr) or "").split():
+            low = tok.lower()
+            if low.startswith(_STATE_PREFIX):
+                continue
+            out.append(low)
+            parts = re.split(r"[-_]+", re.sub(r"(?<=[a-z])(?=[A-Z])", "-", tok))
+            out.extend(p.lower() for p in parts if p and p.lower() != low)
+    return out
+
+
+def _word_strength(el) -> int:
+    """2: a strong strip word in the element's id/class (or a ``<marquee>``); 1: a weak one; 0: none."""
+    if el.tag == "marquee":
+        return 2
+    toks = _tokens(el)
+    if any(_STRONG_WORD.match(t) for t in toks) or any(_STRONG_SUB.search(t) for t in toks):
+        return 2
+    return 1 if any(_WEAK_WORD.match(t) for t in toks) else 0
+
+
+def _label_strength(text: str) -> int:
+    """2: a strong strip label, 1: a weak one, -1: a «most read»-type box title, 0: anything else."""
+    key = match_key(text)
+    if not key or len(key) > 40:
+        return 0
+    if key in _STRONG_LABELS:
+        return 2
+    if key in _WEAK_LABELS:
+        return 1
+    return -1 if _VETO_LABELS.search(key) else 0
+
+
+class _Page:
+    """Text sizes and visible text of an lxml tree, computed once."""
+
+    def __init__(self, root):
+        self.root = root
+        self.size: dict = {}
+        self._measure(root)
+
+    def _measure(self, el) -> int:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            self.size[el] = 0
+            return 0
+        n = len((el.text or "").strip())
+        for child in el:
+            n += self._measure(child) + len((child.tail or "").strip())
+        self.size[el] = n
+        return n
+
+    @staticmethod
+    def text(el, skip=()) -> str:
+        parts = []
+
+        def walk(e):
+            if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS and e not in skip:
+                if e.text:
+                    parts.append(e.text)
+                for c in e:
+                    walk(c)
+            if e is not el and e.tail:
+                parts.append(e.tail)
+
+        walk(el)
+        return " ".join(" ".join(parts).split())
+
+
+def _in_link(el) -> bool:
+    return any(a.tag == "a" for a in el.iterancestors())
+
+
+class GenericTicker(TickerStrip):
+    """The breaking-news strip of any page, found by scoring (module docstring); no CSS hook.
+
+    ``headlines()`` -> ``[(headline text, absolute URL or None), ...]`` in strip order,
+    ``[]`` when no list on the page has strong evidence.  ``css`` is ignored.
+    """
+
+    def __init__(self, response, *, site: str, now=None, css: str | None = None):
+        super().__init__(response, site=site, now=now, css=None)
+
+    # ---- page-wide evidence ------------------------------------------------------------
+    @staticmethod
+    def _labels(page: _Page) -> dict:
+        """``{element: strength}`` of every short non-link element whose text is a label (or a veto)."""
+        out = {}
+        for e in page.root.iter():
+            if not isinstance(e.tag, str) or e.tag in _SKIP_TAGS or e.tag == "a":
+                continue
+            if 0 < page.size.get(e, 0) <= 40 and not _in_link(e):
+                s = _label_strength(page.text(e))
+                if s:
+                    out[e] = s
+        return out
+
+    # ---- items -------------------------------------------------------------------------
+    @staticmethod
+    def _item(page: _Page, el, labels: dict):
+        """``(headline, href or None, label elements inside the item)`` of one list item."""
+        inner = [e for e in el.iter() if e in labels and labels[e] > 0 and e is not el]
+        links = [(page.text(a), a) for a in ([el] if el.tag == "a" else el.iter("a"))]
+        links = [(t, a) for t, a in links if t]
+        if len(links) > MAX_ITEM_LINKS:
+            return None  # a block of several stories or a sub-menu, not one headline
+        if links:
+            text, a = max(links, key=lambda ta: len(ta[0]))  # max() keeps the first of equal lengths
+            return text, a.get("href"), inner
+        return page.text(el, skip=set(inner)), None, inner
+
+    @staticmethod
+    def _candidates(page: _Page, near: set):
+        """``(parent, same-tag children with text)`` for every list with evidence within reach."""
+        for parent in page.root.iter():
+            if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS or parent.tag in ("body", "html") \
+                    or parent not in near:
+                continue
+            groups: dict[str, list] = {}
+            for child in parent:
+                if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS and page.size.get(child, 0):
+                    groups.setdefault(child.tag, []).append(child)
+            if groups:
+                yield parent, max(groups.values(), key=len)  # max() keeps the first of equal sizes
+
+    def _score(self, page: _Page, parent, items, labels: dict):
+        """``(score, [(headline, href), ...])`` or None when the list is not a strip."""
+        parsed = [self._item(page, el, labels) for el in items]
+        if None in parsed:
+            return None
+        parsed = [p for p in parsed if p[0]]
+        n = len(parsed)
+        if not n:
+            return None
+        words = [len(t.split()) for t, _, _ in parsed]
+        if sum(words) / n < 3 or max(words) > 40 or max(len(t) for t, _, _ in parsed) > 300:
+            return None
+        item_set = set(items)
+        item_chars = sum(page.size.get(el, 0) for el in items)
+        inner = [lab for _, _, labs in parsed for lab in labs]
+        label = max((labels[e] for e in inner), default=0)  # Sputnik: <span> عاجل </span> in each item
+        word = max(_word_strength(parent), _word_strength(items[0]))
+        veto = False
+        outside = [e for e in labels if not any(a in item_set for a in e.iterancestors()) and e not in item_set]
+        el, level = parent, 0
+        while el is not None and el.tag not in ("body", "html") and level <= MAX_UP:
+            mine = [e for e in outside if any(a is el for a in e.iterancestors())]
+            label_chars = max((page.size.get(e, 0) for e in mine if labels[e] > 0), default=0)
+            if page.size.get(el, 0) - item_chars - label_chars > MAX_EXTRA_CHARS:
+                break  # a wrapper of more than the strip: its words and labels are not the strip's
+            if any(labels[e] < 0 for e in mine):
+                veto = True
+            label = max(label, *(labels[e] for e in mine), 0)
+            word = max(word, _word_strength(el))
+            el, level = el.getparent(), level + 1
+        if veto or not (word == 2 or label == 2):
+            return None
+        if n == 1 and not (word == 2 and label == 2 and sum(1 for a in items[0].iter("a") if page.size.get(a)) <= 1):
+            return None  # one headline alone: only with a strip word, a strip label and one link
+        score = {2: 3.0, 1: 1.0, 0: 0.0}[word] + {2: 3.0, 1: 1.5, 0: 0.0}[label]
+        score += 1.0 if n >= 3 else 0.0
+        negative = 0.0
+        for anc in [parent, *parent.iterancestors()]:
+            if anc.tag in ("body", "html"):
+                break
+            if anc.tag in _NEG_TAGS or any(_NEG_CONTEXT.match(t) for t in _tokens(anc)):
+                negative = max(negative, 1.0 if anc.tag == "nav" else 2.0)
+        if any(_NEG_LIST.match(t) for e in (parent, items[0]) for t in _tokens(e)):
+            negative += 2.0
+        score -= negative
+        if score < MIN_SCORE:
+            return None
+        return score, [(t, h) for t, h, _ in parsed]
+
+    def headlines(self) -> list[tuple[str, str | None]]:
+        root = self.response.selector.root
+        if not isinstance(getattr(root, "tag", None), str):
+            return []
+        page = _Page(root.getroottree().getroot())
+        labels = self._labels(page)
+        # lists worth scoring: a strip word or a label on them or within MAX_UP levels
+        near = set()
+        for e in page.root.iter():
+            if isinstance(e.tag, str) and (e in labels or (e.get("id") or e.get("class") or e.tag == "marquee")
+                                           and _word_strength(e)):
+                near.add(e)
+                near.update(e.iter())  # the lists inside it
+                for _i, anc in zip(range(MAX_UP + 1), e.iterancestors()):
+                    near.add(anc)
+                    if e in labels:
+                        near.update(c for c in anc.iter())
+        best = None
+        for parent, items in self._candidates(page, near):
+            scored = self._score(page, parent, items, labels)
+            if scored and (best is None or (scored[0], len(scored[1])) > (best[0], len(best[1]))):
+                best = scored
+        if best is None:
+            return []
+        out = []
+        for text, href in best[1]:
+            url = None
+            if href and href.strip() and not href.strip().startswith(("#", "javascript:")):
+                url = safe_url_string(self.response.urljoin(href.strip()), encoding=self.response.encoding)
+            out.append((text, url))
+        return out
