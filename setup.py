@@ -17,6 +17,9 @@ setup(
         "dateparser>=1.2",
         "w3lib>=2.1",
         "trafilatura>=2.0",
+        # trafilatura -> jusText imports lxml.html.clean, a separate package since lxml 5.2
+        # (lxml 6 has no [html_clean] extra any more, so a fresh install lacked it)
+        "lxml_html_clean>=0.1",
         "simhash>=2.1",
         "datasketch>=1.6",
     ],

@@ -149,37 +149,63 @@ def _label_strength(text: str) -> int:
 
 
 class _Page:
-    """Text sizes and visible text of an lxml tree, computed once."""
+    """Text sizes and visible text of an lxml tree, computed once (iteratively: a page nested
+    thousands of levels deep is read, not a ``RecursionError``)."""
 
     def __init__(self, root):
         self.root = root
         self.size: dict = {}
-        self._measure(root)
+        self._tokens: dict = {}
+        self._word: dict = {}
+        self._anc: dict = {}
+        # post-order: children before parents
+        order, stack = [], [root]
+        while stack:
+            el = stack.pop()
+            order.append(el)
+            if isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
+                stack.extend(el)
+        for el in reversed(order):
+            if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+                self.size[el] = 0
+                continue
+            n = len((el.text or "").strip())
+            for child in el:
+                n += self.size.get(child, 0) + len((child.tail or "").strip())
+            self.size[el] = n
 
-    def _measure(self, el) -> int:
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            self.size[el] = 0
-            return 0
-        n = len((el.text or "").strip())
-        for child in el:
-            n += self._measure(child) + len((child.tail or "").strip())
-        self.size[el] = n
-        return n
+    def tokens(self, el) -> list[str]:
+        if el not in self._tokens:
+            self._tokens[el] = _tokens(el)
+        return self._tokens[el]
+
+    def word(self, el) -> int:
+        if el not in self._word:
+            self._word[el] = _word_strength(el)
+        return self._word[el]
+
+    def ancestors(self, el) -> set:
+        if el not in self._anc:
+            self._anc[el] = set(el.iterancestors())
+        return self._anc[el]
 
     @staticmethod
     def text(el, skip=()) -> str:
+        """Visible text of ``el`` (no script/style, no ``skip`` elements), whitespace collapsed."""
         parts = []
-
-        def walk(e):
+        stack = [(el, False)]
+        while stack:
+            e, tail_only = stack.pop()
+            if tail_only:
+                if e.tail:
+                    parts.append(e.tail)
+                continue
+            if e is not el:
+                stack.append((e, True))  # its tail comes after its content
             if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS and e not in skip:
                 if e.text:
                     parts.append(e.text)
-                for c in e:
-                    walk(c)
-            if e is not el and e.tail:
-                parts.append(e.tail)
-
-        walk(el)
+                stack.extend((c, False) for c in reversed(e))
         return " ".join(" ".join(parts).split())
 
 
@@ -255,19 +281,19 @@ class GenericTicker(TickerStrip):
         item_chars = sum(page.size.get(el, 0) for el in items)
         inner = [lab for _, _, labs in parsed for lab in labs]
         label = max((labels[e] for e in inner), default=0)  # Sputnik: <span> عاجل </span> in each item
-        word = max(_word_strength(parent), _word_strength(items[0]))
+        word = max(page.word(parent), page.word(items[0]))
         veto = False
-        outside = [e for e in labels if not any(a in item_set for a in e.iterancestors()) and e not in item_set]
+        outside = [e for e in labels if e not in item_set and not (page.ancestors(e) & item_set)]
         el, level = parent, 0
         while el is not None and el.tag not in ("body", "html") and level <= MAX_UP:
-            mine = [e for e in outside if any(a is el for a in e.iterancestors())]
+            mine = [e for e in outside if el in page.ancestors(e)]
             label_chars = max((page.size.get(e, 0) for e in mine if labels[e] > 0), default=0)
             if page.size.get(el, 0) - item_chars - label_chars > MAX_EXTRA_CHARS:
                 break  # a wrapper of more than the strip: its words and labels are not the strip's
             if any(labels[e] < 0 for e in mine):
                 veto = True
             label = max(label, *(labels[e] for e in mine), 0)
-            word = max(word, _word_strength(el))
+            word = max(word, page.word(el))
             el, level = el.getparent(), level + 1
         if veto or not (word == 2 or label == 2):
             return None
@@ -279,9 +305,9 @@ class GenericTicker(TickerStrip):
         for anc in [parent, *parent.iterancestors()]:
             if anc.tag in ("body", "html"):
                 break
-            if anc.tag in _NEG_TAGS or any(_NEG_CONTEXT.match(t) for t in _tokens(anc)):
+            if anc.tag in _NEG_TAGS or any(_NEG_CONTEXT.match(t) for t in page.tokens(anc)):
                 negative = max(negative, 1.0 if anc.tag == "nav" else 2.0)
-        if any(_NEG_LIST.match(t) for e in (parent, items[0]) for t in _tokens(e)):
+        if any(_NEG_LIST.match(t) for e in (parent, items[0]) for t in page.tokens(e)):
             negative += 2.0
         score -= negative
         if score < MIN_SCORE:
@@ -298,7 +324,7 @@ class GenericTicker(TickerStrip):
         near = set()
         for e in page.root.iter():
             if isinstance(e.tag, str) and (e in labels or (e.get("id") or e.get("class") or e.tag == "marquee")
-                                           and _word_strength(e)):
+                                           and page.word(e)):
                 near.add(e)
                 near.update(e.iter())  # the lists inside it
                 for _i, anc in zip(range(MAX_UP + 1), e.iterancestors()):
