@@ -11,7 +11,8 @@ the theme's Arabic RTL demo, and ``eldigitaldealbacete.com``, a live Jannah site
   «اقرأ أيضاً» boxes (``.related-posts-*``, ``.tie-related``), ``.post-bottom-tags``,
   author boxes; the back-to-top link ``a#go-to-top`` («زر الذهاب إلى الأعلى») is outside;
 * post-meta: ``.post-meta .meta-author a`` (byline), ``span.date.meta-item`` («أكتوبر 28, 2016»);
-* categories ``.post-cat-wrap a.post-cat``; tags ``.post-bottom-tags a`` / ``.tagcloud a``;
+* categories ``.post-cat-wrap a.post-cat``; tags ``.post-bottom-tags a`` / ``.tagcloud a``, else
+  the tie-schema ``keywords`` list (eyethunews.co.za shows no tag links; its 4 tags are only there);
 * featured image ``figure.single-featured-image img``;
 * ``script#tie-schema-json`` (NewsArticle JSON-LD, local time with offset).
 """
@@ -45,6 +46,15 @@ class JannahArticlePage(ArticlePage):
             return cats
         section = self.meta.article.get("articleSection")
         return [section] if isinstance(section, str) and section else []
+
+    def tags(self) -> list[str]:
+        tags = super().tags()
+        if tags:
+            return tags
+        keywords = self.meta.article.get("keywords")
+        if isinstance(keywords, str):  # schema.org allows one comma-separated string
+            keywords = keywords.split(",")
+        return [k.strip() for k in keywords or [] if isinstance(k, str) and k.strip()]
 
 
 class JannahTicker(TickerStrip):
