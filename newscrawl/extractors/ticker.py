@@ -264,7 +264,6 @@ class GenericTicker(TickerStrip):
             # a label inside the link («<a><span>عاجل</span> headline</a>») is not headline text
             in_link = {e for e in a.iter() if e is not a and 0 < page.size.get(e, 0) <= 40
                        and _label_strength(page.text(e)) > 0}
-            inner.extend(in_link)
             links.append((page.text(a, skip=in_link), a))
         links = [(t, a) for t, a in links if t]
         if len(links) > MAX_ITEM_LINKS:
