@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from w3lib.url import safe_url_string
 
 from newscrawl.arabic import match_key
@@ -127,6 +128,26 @@ _VETO_LABELS = re.compile(
 )
 
 
+#: elements with an id/class, and the stems a strong strip word contains (exact test: :func:`_word_strength`)
+_ATTRIBUTED_XPATH = etree.XPath("//marquee | //*[@id or @class]")
+_WORD_HINT = re.compile(r"break|breack|brak|brek|tick|tik|urgent|bar|marquee|flash|ajel|agel|ajil", re.IGNORECASE)
+#: short text nodes, and the words a label (a veto label included) contains (exact test:
+#: :func:`_label_strength`); tatweel and harakat are dropped, Latin lowercased, before the test
+_SHORT_TEXT_XPATH = etree.XPath("//text()[normalize-space(.)][string-length(normalize-space(.)) <= 60]")
+_FOLD = {cp: None for cp in [0x0640, *range(0x064B, 0x0653)]}
+_LABEL_HINT = re.compile("|".join(re.escape(h) for h in (
+    "عاجل", "اخبار", "أخبار", "الآن", "الان", "شريط", "مباشر", "الأكثر", "الاكثر", "أكثر", "اكثر", "ايضا", "أيضا",
+    "صلة", "صله", "أسعار", "اسعار", "العملات", "البورص", "الطقس", "الأنباء",
+    "breaking", "urgent", "flash", "trend", "latest", "just in", "aktuell", "live", "top stories", "direct",
+    "la une", "ahora", "minute", "hora", "eilmeldung", "dakika", "alert", "popular", "most", "related", "read",
+    "recommended", "picks", "stocks", "markets", "currencies", "weather", "news",
+)))
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
+    " and not(ancestor::template) and not(ancestor::svg)]"
+)
+
+
 def _tokens(el) -> list[str]:
     """id and class words, state flags dropped, split on ``-``/``_``/camelCase, lowercased."""
     out = []
@@ -164,30 +185,30 @@ def _label_strength(text: str) -> int:
 
 
 class _Page:
-    """Text sizes and visible text of an lxml tree, computed once (iteratively: a page nested
-    thousands of levels deep is read, not a ``RecursionError``)."""
+    """Lazily measured text of an lxml tree: sizes, tokens and word strengths are computed
+    for the few elements the search reaches (XPath does the page-wide scans in C), and
+    every walk is iterative (a page nested thousands of levels deep is read, not a
+    ``RecursionError``)."""
 
     def __init__(self, root):
         self.root = root
-        self.size: dict = {}
+        self._size: dict = {}
         self._tokens: dict = {}
         self._word: dict = {}
         self._anc: dict = {}
-        # post-order: children before parents
-        order, stack = [], [root]
-        while stack:
-            el = stack.pop()
-            order.append(el)
-            if isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
-                stack.extend(el)
-        for el in reversed(order):
+        #: label elements inside a link («<a><b>عاجل:</b> headline</a>»), filled by ``_labels``
+        self.link_labels: set = set()
+
+    def size(self, el) -> int:
+        """Characters of visible text in ``el`` (stripped text nodes; no script/style)."""
+        n = self._size.get(el)
+        if n is None:
             if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-                self.size[el] = 0
-                continue
-            n = len((el.text or "").strip())
-            for child in el:
-                n += self.size.get(child, 0) + len((child.tail or "").strip())
-            self.size[el] = n
+                n = 0
+            else:
+                n = sum(len(t.strip()) for t in _VISIBLE_TEXT(el))
+            self._size[el] = n
+        return n
 
     def tokens(self, el) -> list[str]:
         if el not in self._tokens:
@@ -241,17 +262,34 @@ class GenericTicker(TickerStrip):
     # ---- page-wide evidence ------------------------------------------------------------
     @staticmethod
     def _labels(page: _Page) -> dict:
-        """``{element: strength}`` of every short non-link element whose text is a label (or a veto)."""
+        """``{element: strength}`` of every short non-link element whose text is a label (or a veto).
+
+        Found from the text nodes that hold a label word (:data:`_LABEL_HINT`), then
+        that node's element and up to two ancestors while they stay label-sized."""
         out = {}
-        for e in page.root.iter():
-            if not isinstance(e.tag, str) or e.tag in _SKIP_TAGS or e.tag == "a":
+        for node in _SHORT_TEXT_XPATH(page.root):
+            el = node.getparent()
+            if el is None or (not node.is_tail and el.tag in _SKIP_TAGS):
                 continue
-            # a link is never a label, nor an element whose text is a link's (lbcgroup.tv's
-            # <div class="...category-container"><a>خبر عاجل</a></div> category link)
-            if 0 < page.size.get(e, 0) <= 40 and not _in_link(e) and not any(page.size.get(a) for a in e.iter("a")):
-                s = _label_strength(page.text(e))
-                if s:
-                    out[e] = s
+            if not _LABEL_HINT.search(node.translate(_FOLD).lower()):
+                continue
+            if node.is_tail:
+                el = el.getparent()
+            for _i in range(3):
+                if el is None or not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el in out:
+                    break
+                size = page.size(el)
+                if size > 40:
+                    break
+                # a link is never a label, nor an element whose text is a link's (lbcgroup.tv's
+                # <div class="...category-container"><a>خبر عاجل</a></div> category link)
+                if size and el.tag != "a" and not any(page.size(a) for a in el.iter("a")):
+                    strength = _label_strength(page.text(el))
+                    if strength > 0 and _in_link(el):
+                        page.link_labels.add(el)  # stripped from the headline, no evidence
+                    elif strength:
+                        out[el] = strength
+                el = el.getparent()
         return out
 
     # ---- items -------------------------------------------------------------------------
@@ -262,8 +300,7 @@ class GenericTicker(TickerStrip):
         links = []
         for a in [el] if el.tag == "a" else el.iter("a"):
             # a label inside the link («<a><span>عاجل</span> headline</a>») is not headline text
-            in_link = {e for e in a.iter() if e is not a and 0 < page.size.get(e, 0) <= 40
-                       and _label_strength(page.text(e)) > 0}
+            in_link = {e for e in a.iter() if e in page.link_labels}
             links.append((page.text(a, skip=in_link), a))
         links = [(t, a) for t, a in links if t]
         if len(links) > MAX_ITEM_LINKS:
@@ -276,16 +313,41 @@ class GenericTicker(TickerStrip):
     @staticmethod
     def _candidates(page: _Page, near: set):
         """``(parent, same-tag children with text)`` for every list with evidence within reach."""
-        for parent in page.root.iter():
+        for parent in near:
             if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS or parent.tag in ("body", "html") \
-                    or parent not in near:
+                    or len(parent) == 0:
                 continue
             groups: dict[str, list] = {}
             for child in parent:
-                if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS and page.size.get(child, 0):
+                if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS and page.size(child):
                     groups.setdefault(child.tag, []).append(child)
             if groups:
                 yield parent, max(groups.values(), key=len)  # max() keeps the first of equal sizes
+
+    @staticmethod
+    def _reach(page: _Page, labels: dict) -> list:
+        """Lists worth scoring, in document order: within :data:`MAX_UP` levels below an element
+        with a strong strip word (or its parent: the word may be on the items), or below an
+        ancestor (at most :data:`MAX_UP` + 1 levels up) of a label."""
+        near = set()
+        words = [e for e in _ATTRIBUTED_XPATH(page.root)
+                 if (e.tag == "marquee" or _WORD_HINT.search(f"{e.get('id', '')} {e.get('class', '')}"))
+                 and page.word(e) == 2]
+        tops = [(e, MAX_UP) for e in words] + [(e.getparent(), MAX_UP) for e in words if e.getparent() is not None]
+        for lab in labels:
+            for level, anc in zip(range(MAX_UP + 1), lab.iterancestors()):
+                tops.append((anc, MAX_UP))
+        for top, depth in tops:
+            stack = [(top, 0)]
+            while stack:
+                el, d = stack.pop()
+                if el in near and d:
+                    continue
+                near.add(el)
+                if d < depth:
+                    stack.extend((c, d + 1) for c in el if isinstance(c.tag, str) and c.tag not in _SKIP_TAGS)
+        order = {el: i for i, el in enumerate(page.root.iter())} if near else {}
+        return sorted(near, key=lambda el: order.get(el, -1))
 
     def _score(self, page: _Page, parent, items, labels: dict):
         """``(score, [(headline, href), ...])`` or None when the list is not a strip."""
@@ -304,7 +366,7 @@ class GenericTicker(TickerStrip):
         if letters < 0.6 * sum(len(t.replace(" ", "")) for t, _, _ in parsed):
             return None  # prices, scores, times: a market or results ticker, not headlines
         item_set = set(items)
-        item_chars = sum(page.size.get(el, 0) for el in items)
+        item_chars = sum(page.size(el) for el in items)
         inner = [lab for _, _, labs in parsed for lab in labs]
         label = max((labels[e] for e in inner), default=0)  # Sputnik: <span> عاجل </span> in each item
         word = max(page.word(parent), page.word(items[0]))
@@ -313,8 +375,8 @@ class GenericTicker(TickerStrip):
         el, level = parent, 0
         while el is not None and el.tag not in ("body", "html") and level <= MAX_UP:
             mine = [e for e in outside if el in page.ancestors(e)]
-            label_chars = max((page.size.get(e, 0) for e in mine if labels[e] > 0), default=0)
-            if page.size.get(el, 0) - item_chars - label_chars > MAX_EXTRA_CHARS:
+            label_chars = max((page.size(e) for e in mine if labels[e] > 0), default=0)
+            if page.size(el) - item_chars - label_chars > MAX_EXTRA_CHARS:
                 break  # a wrapper of more than the strip: its words and labels are not the strip's
             if any(labels[e] < 0 for e in mine) or any(_BOX_LIST.search(t) for t in page.tokens(el)):
                 veto = True
@@ -328,7 +390,7 @@ class GenericTicker(TickerStrip):
             # block ``div.l-header.breakingnews`` holds a title and a caption
         if any(el.tag == "h1" or next(el.iter("h1"), None) is not None for el in items):
             return None  # the page's headline, not a strip
-        if n == 1 and not (word == 2 and label == 2 and sum(1 for a in items[0].iter("a") if page.size.get(a)) <= 1):
+        if n == 1 and not (word == 2 and label == 2 and sum(1 for a in items[0].iter("a") if page.size(a)) <= 1):
             return None  # one headline alone: only with a strip word, a strip label and one link
         score = {2: 3.0, 1: 1.0, 0: 0.0}[word] + {2: 3.0, 1: 1.5, 0: 0.0}[label]
         score += 1.0 if n >= 3 else 0.5 if n == 2 else 0.0
@@ -354,19 +416,8 @@ class GenericTicker(TickerStrip):
             return []
         page = _Page(root.getroottree().getroot())
         labels = self._labels(page)
-        # lists worth scoring: a strip word or a label on them or within MAX_UP levels
-        near = set()
-        for e in page.root.iter():
-            if isinstance(e.tag, str) and (e in labels or (e.get("id") or e.get("class") or e.tag == "marquee")
-                                           and page.word(e)):
-                near.add(e)
-                near.update(e.iter())  # the lists inside it
-                for _i, anc in zip(range(MAX_UP + 1), e.iterancestors()):
-                    near.add(anc)
-                    if e in labels:
-                        near.update(c for c in anc.iter())
         best = None
-        for parent, items in self._candidates(page, near):
+        for parent, items in self._candidates(page, self._reach(page, labels)):
             scored = self._score(page, parent, items, labels)
             if scored and (best is None or (scored[0], len(scored[1])) > (best[0], len(best[1]))):
                 best = scored
