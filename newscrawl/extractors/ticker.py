@@ -142,10 +142,6 @@ _LABEL_HINT = re.compile("|".join(re.escape(h) for h in (
     "la une", "ahora", "minute", "hora", "eilmeldung", "dakika", "alert", "popular", "most", "related", "read",
     "recommended", "picks", "stocks", "markets", "currencies", "weather", "news",
 )))
-_VISIBLE_TEXT = etree.XPath(
-    ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
-    " and not(ancestor::template) and not(ancestor::svg)]"
-)
 
 
 def _tokens(el) -> list[str]:
@@ -202,13 +198,27 @@ class _Page:
     def size(self, el) -> int:
         """Characters of visible text in ``el`` (stripped text nodes; no script/style)."""
         n = self._size.get(el)
-        if n is None:
-            if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-                n = 0
-            else:
-                n = sum(len(t.strip()) for t in _VISIBLE_TEXT(el))
-            self._size[el] = n
-        return n
+        if n is not None:
+            return n
+        # iterative post-order over the part of the subtree not measured yet (memoized: the
+        # whole search measures each element at most once)
+        stack = [(el, False)]
+        while stack:
+            e, done = stack.pop()
+            if e in self._size:
+                continue
+            if not isinstance(e.tag, str) or e.tag in _SKIP_TAGS:
+                self._size[e] = 0
+                continue
+            if not done:
+                stack.append((e, True))
+                stack.extend((c, False) for c in e if c not in self._size)
+                continue
+            n = len((e.text or "").strip())
+            for c in e:
+                n += self._size.get(c, 0) + len((c.tail or "").strip())
+            self._size[e] = n
+        return self._size[el]
 
     def tokens(self, el) -> list[str]:
         if el not in self._tokens:
