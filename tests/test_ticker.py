@@ -179,6 +179,26 @@ def test_misspelled_and_transliterated_strip_names(cls):
     assert snippet(html.replace(cls, "box-list")) == []
 
 
+def trending_now(wrapper: str) -> str:
+    items = "".join(
+        f'<div class="td_module_trending_now"><div class="item-details"><h3 class="entry-title">'
+        f'<a href="/{i}">{h}</a></h3></div></div>'
+        for i, h in enumerate(["Senate approves new infrastructure spending plan",
+                               "Heavy rain expected across the north this weekend",
+                               "Central bank holds interest rates steady again"]))
+    return (f'{wrapper}<div class="td-trending-now-wrapper"><div class="td-trending-now-title">Trending Now</div>'
+            f'<div class="td-trending-now-display-area">{items}</div></div>' + "</div>" * wrapper.count("<div"))
+
+
+def test_a_weak_word_and_a_weak_label_together_are_a_strip_but_not_in_a_sidebar():
+    assert [u for _, u in snippet(trending_now(""))] == ["https://news.example/0", "https://news.example/1",
+                                                         "https://news.example/2"]
+    assert snippet(trending_now('<div class="sidebar">')) == []
+    # each weak signal alone is not enough
+    assert snippet(trending_now("").replace("Trending Now", "Stories")) == []
+    assert snippet(trending_now("").replace("td-trending-now", "td-block").replace("trending_now", "block")) == []
+
+
 def test_label_inside_the_link_is_not_headline_text():
     html = ('<div class="urgent"><ul>'
             '<li><a href="/1"><b>عاجل:</b> إغلاق المطار بسبب الأحوال الجوية</a></li>'

@@ -60,7 +60,9 @@ descriptions in ``tests/fixtures/cases/ticker-patterns.md``):
   ``div.articlemostread_item`` cards, whose category link reads «خبر عاجل»).
 * **Repeats**: the same headline twice in a list (a card's image link and title link)
   is one item.
-* **Decision**: strong evidence (a strong word or a strong label) and a score of at
+* **Decision**: strong evidence (a strong word, a strong label, or a weak word and a
+  weak label on the same strip-sized block: tagDiv Newspaper's ``td-trending-now-wrapper``
+  labelled "Trending Now", described from the theme's markup) and a score of at
   least :data:`MIN_SCORE`; the best-scoring list wins (ties: more items, then the
   earlier list).  An item holding more than :data:`MAX_ITEM_LINKS` text links is a
   block of stories or a sub-menu: its list is not a strip.
@@ -324,9 +326,9 @@ class GenericTicker(TickerStrip):
     def _candidates(page: _Page, near: set):
         """``(parent, same-tag children with text)`` for every list with evidence within reach."""
         for parent in near:
-            if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS or parent.tag in ("body", "html") \
-                    or len(parent) == 0:
-                continue
+            if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS or parent.tag in ("body", "html", "a") \
+                    or len(parent) == 0 or _in_link(parent):
+                continue  # (the parts of one link are not a list of headlines)
             groups: dict[str, list] = {}
             for child in parent:
                 if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS and page.size(child):
@@ -345,7 +347,7 @@ class GenericTicker(TickerStrip):
                  and page.word(e) == 2]
         tops = [(e, MAX_UP) for e in words] + [(e.getparent(), MAX_UP) for e in words if e.getparent() is not None]
         for lab in labels:
-            for level, anc in zip(range(MAX_UP + 1), lab.iterancestors()):
+            for _level, anc in zip(range(MAX_UP + 1), lab.iterancestors()):
                 tops.append((anc, MAX_UP))
         for top, depth in tops:
             stack = [(top, 0)]
@@ -379,7 +381,7 @@ class GenericTicker(TickerStrip):
         item_chars = sum(page.size(el) for el in items)
         inner = [lab for _, _, labs in parsed for lab in labs]
         label = max((labels[e] for e in inner), default=0)  # Sputnik: <span> عاجل </span> in each item
-        word = max(page.word(parent), page.word(items[0]))
+        word = page.word(items[0])  # the parent's own word counts below, if it is strip-sized
         veto = False
         outside = [e for e in labels if e not in item_set and not (page.ancestors(e) & item_set)]
         el, level = parent, 0
@@ -393,8 +395,8 @@ class GenericTicker(TickerStrip):
             label = max(label, *(labels[e] for e in mine), 0)
             word = max(word, page.word(el))
             el, level = el.getparent(), level + 1
-        if veto or not (word == 2 or label == 2):
-            return None
+        if veto or not (word == 2 or label == 2 or (word == 1 and label == 1)):
+            return None  # strong evidence: a strip word, a strip label, or a weak word *and* a weak label
         if label == 0 and n < 3:
             return None  # a strip word alone (no label) needs a real list: Sputnik's article header
             # block ``div.l-header.breakingnews`` holds a title and a caption
