@@ -237,7 +237,15 @@ class GenericArticlePage(ArticlePage):
         return [_norm(c) for c in cats if _norm(c)]
 
     def tags(self) -> list[str]:
-        return self.meta.metas("article:tag")
+        """``article:tag`` metas, else the article's JSON-LD ``keywords`` (a list, or one
+        comma-separated string; eyethunews.co.za's tags are only there)."""
+        tags = self.meta.metas("article:tag")
+        if tags:
+            return tags
+        keywords = self.meta.article.get("keywords")
+        if isinstance(keywords, str):
+            keywords = keywords.split(",")
+        return [_norm(k) for k in keywords or [] if isinstance(k, str) and _norm(k)]
 
     def to_item(self):
         item = super().to_item()
