@@ -208,6 +208,25 @@ def test_label_inside_the_link_is_not_headline_text():
                                            "تأجيل الامتحانات إلى الأسبوع المقبل"]  # tatweel folded
 
 
+def test_short_body_paragraphs_under_an_urgent_line_are_article_text():
+    lines = ["أعلنت وزارة الداخلية صباح اليوم إغلاق الطريق الدولي", "وقالت الوزارة إن الإغلاق مؤقت حتى إشعار آخر",
+             "ودعت المواطنين إلى استخدام الطرق البديلة"]
+    plain = "".join(f"<p>{t}</p>" for t in lines)
+    assert snippet(f'<div class="entry-content"><p><strong>عاجل</strong></p>{plain}</div>') == []
+    assert snippet(f'<div class="entry-content"><h3>عاجل</h3>{plain}</div>') == []
+    # twin: the same lines as headline links under the same label are a strip
+    linked = "".join(f'<p><a href="/{i}">{t}</a></p>' for i, t in enumerate(lines))
+    assert [t for t, _ in snippet(f'<div class="entry-content"><h3>عاجل</h3>{linked}</div>')] == lines
+
+
+def test_one_urgent_badge_among_many_stories_does_not_make_a_strip():
+    stories = "".join(f'<li><a href="/{i}">خبر رقم {i} عن تطورات الأحداث في المنطقة</a></li>' for i in range(6))
+    one = stories.replace('<li><a href="/0">', '<li><span>عاجل</span><a href="/0">', 1)
+    assert snippet(f'<div class="stories"><ul>{one}</ul></div>') == []
+    every = stories.replace("<li><a", "<li><span>عاجل</span><a")
+    assert len(snippet(f'<div class="stories"><ul>{every}</ul></div>')) == 6  # twin: a label on every item
+
+
 def test_a_market_ticker_is_not_a_news_strip():
     html = ('<div class="ticker"><ul><li>USD 15.70 +0.21%</li><li>EUR 17.02 -0.10%</li>'
             '<li>GBP 19.88 +0.05%</li><li>SAR 4.18 0.00%</li></ul></div>')

@@ -35,14 +35,15 @@ descriptions in ``tests/fixtures/cases/ticker-patterns.md``):
   tatweel, case and punctuation folded).  Strong: «عاجل», «أخبار عاجلة», «خبر عاجل»,
   «عاجل الآن», «شريط الأخبار», "Breaking", "Breaking News", "Urgent" (Jannah
   ``span.breaking-title-text``, Sahifa ``<span>Breaking News</span>``, Sputnik's
-  per-item ``<span> عاجل </span>``).  Weak: «آخر الأخبار», «الآن», "Trending",
+  per-item ``<span> عاجل </span>``, which counts when at least half the items carry one).  Weak: «آخر الأخبار», «الآن», "Trending",
   "Latest", "Just in", "Aktuell" (thenassauguardian.com labels its Jannah strip
   "TRENDING").  A link is never a label: lbcgroup.tv's «خبر عاجل» *category link*
   gives nothing.  A label naming a «most read» / related box vetoes the list.
 * **Items**: each item's headline is the visible text of its longest text-bearing
   link (a thumbnail or icon link before it has no text: skipped; ``img@alt`` is
   never read); an item without links (almanar's ``li > a`` without ``href``, plain
-  ``li`` text) gives its own text and ``url=None``.  ``<script>``/``<style>`` inside
+  ``li`` text) gives its own text and ``url=None`` -- but ``<p>`` items must each hold a
+  link (short body paragraphs under an «عاجل» line are article text).  ``<script>``/``<style>`` inside
   the strip (Sahifa's inline jQuery) are never text; nor is a label inside an item.
   Items hidden until JavaScript runs (``height:0``, ``display:none``) are read.
 * **Shape**: at least 3 items, or 2 with a label, or 1 with both a strong word and a
@@ -379,8 +380,12 @@ class GenericTicker(TickerStrip):
             return None  # prices, scores, times: a market or results ticker, not headlines
         item_set = set(items)
         item_chars = sum(page.size(el) for el in items)
-        inner = [lab for _, _, labs in parsed for lab in labs]
-        label = max((labels[e] for e in inner), default=0)  # Sputnik: <span> عاجل </span> in each item
+        # a label inside the items counts when most items carry one (Sputnik: <span> عاجل </span> in
+        # each item); one «عاجل» badge among many stories marks that story, not the list
+        labelled = [max((labels[e] for e in labs), default=0) for _, _, labs in parsed]
+        label = max(labelled) if 2 * sum(1 for x in labelled if x) >= n else 0
+        if items[0].tag == "p" and any(h is None for _, h, _ in parsed):
+            return None  # paragraphs without a headline link each: article text (a live blog), not a strip
         word = page.word(items[0])  # the parent's own word counts below, if it is strip-sized
         veto = False
         outside = [e for e in labels if e not in item_set and not (page.ancestors(e) & item_set)]
