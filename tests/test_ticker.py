@@ -227,6 +227,14 @@ def test_one_urgent_badge_among_many_stories_does_not_make_a_strip():
     assert len(snippet(f'<div class="stories"><ul>{every}</ul></div>')) == 6  # twin: a label on every item
 
 
+def test_one_breaking_headline_beside_its_label():
+    html = '<div class="breaking-news"><span>عاجل</span><a href="/n/1">مجلس الأمن يعقد جلسة طارئة مساء اليوم</a></div>'
+    assert snippet(html) == [("مجلس الأمن يعقد جلسة طارئة مساء اليوم", "https://news.example/n/1")]
+    # one headline needs both a strip word and a strip label
+    assert snippet(html.replace("breaking-news", "top-story")) == []
+    assert snippet(html.replace("<span>عاجل</span>", "<span>اليوم</span>")) == []
+
+
 def test_a_market_ticker_is_not_a_news_strip():
     html = ('<div class="ticker"><ul><li>USD 15.70 +0.21%</li><li>EUR 17.02 -0.10%</li>'
             '<li>GBP 19.88 +0.05%</li><li>SAR 4.18 0.00%</li></ul></div>')

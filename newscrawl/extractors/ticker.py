@@ -324,15 +324,17 @@ class GenericTicker(TickerStrip):
         return page.text(el, skip=set(inner)), None, inner
 
     @staticmethod
-    def _candidates(page: _Page, near: set):
-        """``(parent, same-tag children with text)`` for every list with evidence within reach."""
+    def _candidates(page: _Page, near: list, labels: dict):
+        """``(parent, same-tag children with text)`` for every list with evidence within reach
+        (a label beside the items is not an item: ``<span>عاجل</span><a>…</a>``)."""
         for parent in near:
             if not isinstance(parent.tag, str) or parent.tag in _SKIP_TAGS or parent.tag in ("body", "html", "a") \
                     or len(parent) == 0 or _in_link(parent):
                 continue  # (the parts of one link are not a list of headlines)
             groups: dict[str, list] = {}
             for child in parent:
-                if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS and page.size(child):
+                if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS and page.size(child) \
+                        and child not in labels:
                     groups.setdefault(child.tag, []).append(child)
             if groups:
                 yield parent, max(groups.values(), key=len)  # max() keeps the first of equal sizes
@@ -434,7 +436,7 @@ class GenericTicker(TickerStrip):
         page = _Page(root.getroottree().getroot())
         labels = self._labels(page)
         best = None
-        for parent, items in self._candidates(page, self._reach(page, labels)):
+        for parent, items in self._candidates(page, self._reach(page, labels), labels):
             scored = self._score(page, parent, items, labels)
             if scored and (best is None or (scored[0], len(scored[1])) > (best[0], len(best[1]))):
                 best = scored
