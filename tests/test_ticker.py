@@ -235,6 +235,18 @@ def test_one_breaking_headline_beside_its_label():
     assert snippet(html.replace("<span>عاجل</span>", "<span>اليوم</span>")) == []
 
 
+def test_typed_label_prefix_and_item_times_are_not_headline_text():
+    html = ('<div class="news-ticker"><ul>'
+            '<li><span class="time">10:45</span> عاجل: الرئاسة تعلن الحداد ثلاثة أيام</li>'
+            '<li><span class="time">منذ ساعة</span> وزير المالية يقدم الموازنة إلى البرلمان</li>'
+            '<li><span class="time">09:10</span> أخبار عاجلة - إغلاق الأسواق بسبب العاصفة</li></ul></div>')
+    assert snippet(html) == [("الرئاسة تعلن الحداد ثلاثة أيام", None), ("وزير المالية يقدم الموازنة إلى البرلمان", None),
+                             ("إغلاق الأسواق بسبب العاصفة", None)]
+    # a colon inside a headline that does not start with a label stays
+    kept = html.replace("عاجل: الرئاسة تعلن", "الرئاسة: تعلن")
+    assert snippet(kept)[0][0] == "الرئاسة: تعلن الحداد ثلاثة أيام"
+
+
 def test_a_market_ticker_is_not_a_news_strip():
     html = ('<div class="ticker"><ul><li>USD 15.70 +0.21%</li><li>EUR 17.02 -0.10%</li>'
             '<li>GBP 19.88 +0.05%</li><li>SAR 4.18 0.00%</li></ul></div>')

@@ -44,7 +44,9 @@ descriptions in ``tests/fixtures/cases/ticker-patterns.md``):
   never read); an item without links (almanar's ``li > a`` without ``href``, plain
   ``li`` text) gives its own text and ``url=None`` -- but ``<p>`` items must each hold a
   link (short body paragraphs under an «عاجل» line are article text).  ``<script>``/``<style>`` inside
-  the strip (Sahifa's inline jQuery) are never text; nor is a label inside an item.
+  the strip (Sahifa's inline jQuery) are never text; nor is a label inside an item, a
+  label typed before the headline («عاجل: …», "Breaking - …"), or a time in its own
+  element beside a linkless headline («10:45», «منذ ساعة»).
   Items hidden until JavaScript runs (``height:0``, ``display:none``) are read.
 * **Shape**: at least 3 items, or 2 with a label, or 1 with both a strong word and a
   strong label (Sputnik's strip has 2 items, each with its «عاجل» span); no ``h1``;
@@ -258,6 +260,19 @@ class _Page:
         return " ".join(" ".join(parts).split())
 
 
+#: a clock time or a relative time printed in its own element beside a linkless headline
+_TIME = re.compile(r"^(?:\d{1,2}[:.]\d{2}(?:\s*(?:ص|م|am|pm|AM|PM))?|منذ\s.{1,20}|\d+\s*(?:min|mins|h|hours?|minutes?) ago)$")
+_PREFIX = re.compile(r"^(.{1,25}?)\s*[:：|–—-]\s*(.+)$")
+
+
+def _without_label_prefix(text: str) -> str:
+    """«عاجل: النص» -> «النص»: a strip label typed in front of the headline is not headline text."""
+    m = _PREFIX.match(text)
+    if m and _label_strength(m.group(1)) > 0 and len(m.group(2).split()) >= 2:
+        return m.group(2)
+    return text
+
+
 def _in_link(el) -> bool:
     return any(a.tag == "a" for a in el.iterancestors())
 
@@ -320,8 +335,9 @@ class GenericTicker(TickerStrip):
             return None  # a block of several stories or a sub-menu, not one headline
         if links:
             text, a = max(links, key=lambda ta: len(ta[0]))  # max() keeps the first of equal lengths
-            return text, a.get("href"), inner
-        return page.text(el, skip=set(inner)), None, inner
+            return _without_label_prefix(text), a.get("href"), inner
+        times = {e for e in el.iter() if e is not el and 0 < page.size(e) <= 20 and _TIME.match(page.text(e))}
+        return _without_label_prefix(page.text(el, skip=set(inner) | times)), None, inner
 
     @staticmethod
     def _candidates(page: _Page, near: list, labels: dict):
