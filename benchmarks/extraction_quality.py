@@ -10,6 +10,8 @@ extractors, same pages, same run:
 
 * **newscrawl site** -- the spider that owns the page's domain (site parser, ticker);
 * **newscrawl generic** -- the generic fallback (``scrapy crawl generic``), no site knowledge;
+  its ticker is :class:`~newscrawl.extractors.ticker.GenericTicker` (no site CSS), also
+  shown per page in the "generic ticker" table;
 * **trafilatura** -- ``trafilatura.bare_extraction(html, url=..., with_metadata=True,
   include_comments=False)`` with htmldate asked for times (``outputformat`` with ``%H:%M``,
   ``original_date``, ``extensive_search``), so it is not penalised for a day-only format.
@@ -49,6 +51,7 @@ from scrapy.http import Request  # noqa: E402
 
 from newscrawl.extractors.boilerplate import is_boilerplate  # noqa: E402
 from newscrawl.extractors.metadata import PageMetadata  # noqa: E402
+from newscrawl.extractors.ticker import GenericTicker  # noqa: E402
 from newscrawl.items import ArticleItem, TickerItem  # noqa: E402
 from newscrawl.spiders.generic import GenericSpider  # noqa: E402
 from tests.test_sites import (  # noqa: E402  -- one definition of the oracle rules
@@ -90,7 +93,20 @@ def run_site(response, oracle):
 def run_generic(response, oracle):
     spider = new_spider(GenericSpider, url=oracle["url"], tz=spider_for(oracle["url"]).timezone)
     arts = [o for o in spider.parse(response) if isinstance(o, ArticleItem)]
-    return (dict(arts[0]) if arts else None), None
+    return (dict(arts[0]) if arts else None), run_generic_ticker(response)
+
+
+def run_generic_ticker(response) -> list[str]:
+    """The generic ticker alone (no site CSS): headlines in strip order, display form."""
+    return [norm(text) for text, _ in GenericTicker(response, site="generic").headlines()]
+
+
+def print_generic_ticker_table(rows) -> None:
+    """Per page: strip items in the oracle, items the generic ticker found, exact in order or not."""
+    print("\n| page | generic ticker: expected items | found | exact |")
+    print("|---|---|---|---|")
+    for page, expected, found in rows:
+        print(f"| {page} | {len(expected)} | {len(found)} | {'✓' if found == expected else '✗'} |")
 
 
 def _split_tags(values):
@@ -219,7 +235,7 @@ def main(argv=None):
 
     started = time.perf_counter()
     totals = {s: {k: [0, 0] for k, _ in FIELDS} for s in SYSTEMS}
-    rows, token_rows = [], []
+    rows, token_rows, ticker_rows = [], [], []
     for oracle_path in ORACLES:
         response, oracle = load(oracle_path)
         tz = spider_for(oracle["url"]).timezone
@@ -229,6 +245,7 @@ def main(argv=None):
             "newscrawl generic": run_generic(response, oracle),
             "trafilatura": run_trafilatura(response, oracle, tz),
         }
+        ticker_rows.append((page, [norm(h) for h in oracle["ticker_headlines"]], results["newscrawl generic"][1]))
         ref, kind = reference_body(response) if oracle["page_type"] == "article" else (None, None)
         for system, (item, ticker) in results.items():
             scores = score_article(item, oracle, tz) if oracle["page_type"] == "article" else {}
@@ -280,6 +297,7 @@ def main(argv=None):
         for page, system, scores in rows:
             cells = ["n/a" if scores.get(k) is None else ("✓" if scores[k] else "✗") for k in keys]
             print(f"| {page} | {system} | " + " | ".join(cells) + " |")
+    print_generic_ticker_table(ticker_rows)
     print(f"\n_{time.perf_counter() - started:.1f} s_")
     return 0
 

@@ -54,7 +54,8 @@ def test_main_job_exits_zero(crawl):
 def test_main_job_tickers_equal_oracles(crawl):
     _, _, items = crawl
     for html, oracle in oracle_pages():
-        expected = oracle["ticker_headlines"]
+        # display form, whitespace runs collapsed (oracles keep raw U+00A0, as tests/test_sites.py compares)
+        expected = [" ".join(display_text(h).split()) for h in oracle["ticker_headlines"]]
         got = [i["headline"] for i in items if "headline" in i and i["page_url"] and
                _same_page(i["page_url"], oracle["url"])]
         assert got == expected, html.parent.name
@@ -74,13 +75,16 @@ def test_main_job_articles_match_oracles(crawl):
     by_url = {canonicalize(i["url"]): i for i in articles}
 
     expected_articles = [(h, o) for h, o in oracle_pages() if o["page_type"] == "article"]
-    assert len(articles) == len(expected_articles) == 8
+    assert len(articles) == len(expected_articles) == 11
     for html, oracle in expected_articles:
         item = by_url[canonicalize(oracle["url"])]
         assert item["title"] == display_text(oracle["title"]), html
-        assert (item["author"] or None) == oracle["author"] or item.get("agency") == oracle["author"], html
+        # the oracle's author is "byline or agency": a person, else the credit as printed («أبوظبي - البيان»)
+        credit = (f"{item['dateline']} - {item['agency']}" if item.get("dateline") else item.get("agency"))
+        assert oracle["author"] in ((item["author"] or None), credit), html
         assert item["body"][0].startswith(display_text(oracle["body_first_sentence"])), html
-        assert item["body"][-1].endswith(display_text(oracle["body_last_sentence"])), html
+        # the excerpt may span the last two paragraphs (hatawtabloid.com's oracle note)
+        assert " ".join(item["body"][-2:]).endswith(display_text(oracle["body_last_sentence"])), html
         published = datetime.fromisoformat(item["published"])
         assert published.utcoffset().total_seconds() == 0  # stored and exported as UTC
         want = oracle["published"]

@@ -336,10 +336,39 @@ class GenericArticlePage(ArticlePage):
             if el:
                 v = el[0].attrib.get("content") or _norm(" ".join(el[0].css("::text").getall()))
                 cats = [v] if v else []
+        if not cats:
+            cats = self._rel_links("category")
         return [_norm(c) for c in cats if _norm(c)]
 
+    def _rel_links(self, rel: str) -> list[str]:
+        """Texts of ``<a rel="category tag">`` / ``<a rel="tag">`` links (WordPress ``the_category()`` /
+        ``the_tags()``, the rel-tag microformat) outside menus, sidebars, widgets and related-post boxes,
+        in page order, unique.  ``rel="tag"`` alone: a category link (``rel="category tag"``) is no tag."""
+        out: list[str] = []
+        for a in self.sel.xpath(f"//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' {rel} ')]"):
+            rels = set((a.attrib.get("rel") or "").split())
+            if rel == "tag" and "category" in rels:
+                continue
+            if a.xpath("ancestor::nav | ancestor::aside | ancestor::footer | ancestor::header[not(ancestor::article)]"
+                       " | ancestor::*[contains(@class, 'widget') or contains(@class, 'related') or contains(@class, 'menu')"
+                       " or contains(@class, 'sidebar')]"):
+                continue
+            text = _norm(" ".join(a.css("::text").getall()))
+            if text and text not in out:
+                out.append(text)
+        return out
+
     def tags(self) -> list[str]:
-        return self.meta.metas("article:tag")
+        """``article:tag`` metas, else the article's JSON-LD ``keywords`` (a list, or one
+        comma-separated string; eyethunews.co.za's tags are only there)."""
+        tags = self.meta.metas("article:tag")
+        if tags:
+            return tags
+        keywords = self.meta.article.get("keywords")
+        if isinstance(keywords, str):
+            keywords = keywords.split(",")
+        tags = [_norm(k) for k in keywords or [] if isinstance(k, str) and _norm(k)]
+        return tags or self._rel_links("tag")
 
     def to_item(self):
         item = super().to_item()

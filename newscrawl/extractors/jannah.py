@@ -12,7 +12,8 @@ the theme's Arabic RTL demo, and ``eldigitaldealbacete.com``, a live Jannah site
   author boxes; ``.stream-item-below-post-content`` (the below-content ad slot) and anything
   after it (theme / plugin additions); the back-to-top link ``a#go-to-top`` («زر الذهاب إلى الأعلى») is outside;
 * post-meta: ``.post-meta .meta-author a`` (byline), ``span.date.meta-item`` («أكتوبر 28, 2016»);
-* categories ``.post-cat-wrap a.post-cat``; tags ``.post-bottom-tags a`` / ``.tagcloud a``;
+* categories ``.post-cat-wrap a.post-cat``; tags ``.post-bottom-tags a`` / ``.tagcloud a``, else
+  the tie-schema ``keywords`` list (eyethunews.co.za shows no tag links; its 4 tags are only there);
 * featured image ``figure.single-featured-image img``;
 * ``script#tie-schema-json`` (NewsArticle JSON-LD, local time with offset).
 """
@@ -50,6 +51,15 @@ class JannahArticlePage(ArticlePage):
             return cats
         section = self.meta.article.get("articleSection")
         return [section] if isinstance(section, str) and section else []
+
+    def tags(self) -> list[str]:
+        tags = super().tags()
+        if tags:
+            return tags
+        keywords = self.meta.article.get("keywords")
+        if isinstance(keywords, str):  # schema.org allows one comma-separated string
+            keywords = keywords.split(",")
+        return [k.strip() for k in keywords or [] if isinstance(k, str) and k.strip()]
 
 
 class JannahTicker(TickerStrip):

@@ -28,6 +28,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.encoding import repair_encoding
 from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
+from newscrawl.extractors.ticker import GenericTicker
 from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,11 @@ class NewsSpider(scrapy.Spider):
     article_pages: tuple[type[ArticlePage], ...] = (ArticlePage,)
     #: generic fallback used when a site parser finds no body (None: no fallback)
     fallback_page: type[ArticlePage] | None = None
+    #: the site's own strip reader (CSS hook); None: the site has none
     ticker_class: type[TickerStrip] | None = None
+    #: read when ``ticker_class`` finds nothing on a page (a site that changes its markup keeps
+    #: its ticker; a site without a hook still gets one); None: no fallback
+    fallback_ticker_class: type[TickerStrip] | None = GenericTicker
     #: CSS for links to articles on listing pages: a selector group of elements (``@href`` is read
     #: from each match, :func:`link_hrefs`); ``.entry-title`` is the hAtom / WordPress headline class
     article_link_css: str = ("article h2 a, article h3 a, h2.post-title a, h3.post-title a, "
@@ -198,9 +203,24 @@ class NewsSpider(scrapy.Spider):
             yield from self.follow_links(response)
 
     def parse_ticker(self, response, now):
-        if not self.ticker_class:
-            return
-        for item in self.ticker_class(response, site=self.name, now=now).items():
+        """Ticker items of one page: ``ticker_class`` first, then ``fallback_ticker_class`` when
+        the first finds nothing.  Stats: ``newscrawl/ticker/by/site`` or ``newscrawl/ticker/by/generic``
+        (pages whose strip was read by that path), ``newscrawl/ticker/none`` (pages without a strip)."""
+        items, path = [], None
+        for cls in (self.ticker_class, self.fallback_ticker_class):
+            if cls is None:
+                continue
+            try:
+                items = list(cls(response, site=self.name, now=now).items())
+            except Exception as exc:  # a strip reader's bug must not lose the page: log, count, go on
+                logger.exception("ticker reading failed (%s) on %s", cls.__name__, response.url)
+                self._inc(f"newscrawl/dropped/ticker_error/{type(exc).__name__}")
+                items = []
+            if items:
+                path = "generic" if issubclass(cls, GenericTicker) else "site"
+                break
+        self._inc(f"newscrawl/ticker/by/{path}" if path else "newscrawl/ticker/none")
+        for item in items:
             key = item["headline"]
             if key in self._tickers_seen:
                 continue

@@ -1,13 +1,15 @@
 """``scrapy crawl generic -a url=URL[,URL...] [-a tz=Asia/Damascus]``: one or more pages, any site.
 
 No site parser: metadata (JSON-LD, OpenGraph, ``<time>``) plus trafilatura for
-the body.  Links are not followed.
+the body; the breaking-news strip, where the page has one, by
+:class:`~newscrawl.extractors.ticker.GenericTicker`.  Links are not followed.
 """
 
 import logging
 from urllib.parse import urlsplit
 
 from newscrawl.extractors.generic import GenericArticlePage
+from newscrawl.extractors.ticker import GenericTicker
 from newscrawl.spiders.base import NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -16,6 +18,8 @@ logger = logging.getLogger(__name__)
 class GenericSpider(NewsSpider):
     name = "generic"
     article_pages = (GenericArticlePage,)
+    #: no site CSS: the breaking-news strip is found by :class:`GenericTicker`'s scoring
+    ticker_class = GenericTicker
     article_link_css = ""
 
     def __init__(self, *args, url: str | None = None, tz: str | None = None, **kwargs):
