@@ -17,6 +17,10 @@ setup(
         "dateparser>=1.2",
         "w3lib>=2.1",
         "trafilatura>=2.0",
+        # trafilatura -> jusText imports lxml.html.clean, which lxml >= 5.2 moved to this package;
+        # pip 23.2 (Python 3.11's own) does not resolve lxml's renamed extra, so depend on it directly
+        "lxml_html_clean>=0.4",
+        "matplotlib>=3.8",  # `scrapy report`: charts rendered to inline SVG (Agg backend, no display)
         "simhash>=2.1",
         "datasketch>=1.6",
     ],

@@ -6,6 +6,8 @@ are counted in the stats (``item_dropped_reasons_count/*``, ``newscrawl/dedupe/*
 ``newscrawl/dropped/*``), so one INFO line with the reason and the URL is enough.
 """
 
+import logging
+
 from scrapy import logformatter
 
 
@@ -21,3 +23,97 @@ class LogFormatter(logformatter.LogFormatter):
             "msg": "Dropped: %(exception)s (%(url)s)",
             "args": {"exception": exception, "url": url},
         }
+
+
+# --- Scrapy's own log lines -----------------------------------------------------------------
+#: loggers whose INFO lines are per-crawler dumps (overridden settings, enabled extensions /
+#: middlewares / pipelines / add-ons, the full stats dict): logged at DEBUG (``-L DEBUG`` shows them)
+#: and the per-spider lines the ``done: <spider>: ...`` summary of :mod:`newscrawl.progress` replaces
+#: (spider opened / closing / closed, feed stored)
+DEMOTED_LOGGERS = ("scrapy.crawler", "scrapy.middleware", "scrapy.addons", "scrapy.statscollectors",
+                   "scrapy.core.engine", "scrapy.extensions.feedexport")
+#: loggers that say the same thing for every spider of a ``crawlall`` process (a component
+#: disabled by configuration, the replay snapshot opened, dedupe without MongoDB): each distinct
+#: message of WARNING or below once per process
+ONCE_PER_PROCESS_LOGGERS = ("scrapy.middleware", "newscrawl.middlewares", "newscrawl.pipelines.dedupe")
+#: loggers that attach a traceback to an expected network failure (robots.txt over a dead
+#: host, a download error that reached the engine)
+NETWORK_ERROR_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper", "scrapy.core.engine",
+                         "scrapy.downloadermiddlewares.retry")
+
+
+class DemoteInfoToDebug(logging.Filter):
+    """Turns INFO records of a logger into DEBUG ones (the handler's ``LOG_LEVEL`` then decides)."""
+
+    def filter(self, record):
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+class OncePerProcess(logging.Filter):
+    """Lets each distinct message (WARNING or below) of a logger through once per process."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record):
+        if record.levelno > logging.WARNING:
+            return True
+        message = record.getMessage()
+        if message in self.seen:
+            return False
+        self.seen.add(message)
+        return True
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    from twisted.internet import error
+    from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+    from scrapy.core.downloader.handlers.http11 import TunnelError
+
+    return (error.DNSLookupError, error.ConnectError, error.ConnectionLost, error.TimeoutError,
+            ResponseFailed, ResponseNeverReceived, TunnelError)
+
+
+class NetworkErrorWithoutTraceback(logging.Filter):
+    """An expected network failure (DNS, refused, reset, timeout) logged as one WARNING line.
+
+    The traceback of such a failure says nothing the exception's name and message do not;
+    every other exception keeps its traceback.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.kinds = None
+
+    def filter(self, record):
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            if self.kinds is None:
+                self.kinds = _network_errors()
+            if isinstance(exc, self.kinds):
+                record.msg = f"{record.getMessage()} ({type(exc).__name__}: {str(exc)[:200]})"
+                record.args = None
+                record.exc_info = record.exc_text = None
+                if record.levelno > logging.WARNING:
+                    record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_scrapy_logs() -> None:
+    """Install the filters above on their loggers (idempotent; called by ``newscrawl.settings``)."""
+    for name in DEMOTED_LOGGERS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, DemoteInfoToDebug) for f in log.filters):
+            log.addFilter(DemoteInfoToDebug())
+    for name in ONCE_PER_PROCESS_LOGGERS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, OncePerProcess) for f in log.filters):
+            log.addFilter(OncePerProcess())
+    for name in NETWORK_ERROR_LOGGERS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, NetworkErrorWithoutTraceback) for f in log.filters):
+            log.addFilter(NetworkErrorWithoutTraceback())

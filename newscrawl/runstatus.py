@@ -79,11 +79,41 @@ def exit_code_for(crawlers, settings=None, failed: dict | None = None) -> int:
     return min(codes) if codes else EXIT_OK
 
 
-def summary_line(crawler, failed: dict | None = None) -> str:
+def failure_reasons(crawler, settings=None, failed: dict | None = None) -> list[str]:
+    """Why one crawler fails the run, in words with the figures behind it (empty: it did not fail)."""
+    stats = _stats(crawler)
+    settings = settings or crawler.settings
+    name = getattr(crawler.spidercls, "name", None)
+    out = []
+    for code in sorted(set(codes_for(crawler, settings, failed))):
+        if code == EXIT_CANNOT_START:
+            why = (failed or {}).get(name) or ("MongoDB configuration error" if stats.get("newscrawl/mongo/config_error")
+                                             else "the crawl did not start")
+            out.append(f"exit {code}: could not start: {why}")
+        elif code == EXIT_SPIDER_ERROR:
+            out.append(f"exit {code}: closed with reason {stats.get('finish_reason')!r}")
+        elif code == EXIT_NO_PAGES:
+            failures = {k.removeprefix("newscrawl/fetch_failed/"): v for k, v in stats.items()
+                        if k.startswith("newscrawl/fetch_failed/")}
+            detail = ", ".join(f"{k} {v}" for k, v in sorted(failures.items())) or "no response"
+            out.append(f"exit {code}: no page fetched ({detail})")
+        elif code == EXIT_MONGO_SPOOLED:
+            out.append(f"exit {code}: MongoDB kept failing ({stats.get('newscrawl/mongo/spool_remaining', 0)} items "
+                       f"in the spool, {stats.get('newscrawl/mongo/lost', 0)} lost)")
+        elif code == EXIT_TOO_FEW_ITEMS:
+            out.append(f"exit {code}: {stats.get('item_scraped_count', 0)} items, fewer than "
+                       f"NEWSCRAWL_MIN_ITEMS={settings.getint('NEWSCRAWL_MIN_ITEMS', 0)}")
+    return out
+
+
+def summary_line(crawler, failed: dict | None = None, settings=None) -> str:
+    """``newscrawl: <spider>: ok|FAILED <reasons>; finish_reason=... pages=... items=...`` (one line)."""
     s = _stats(crawler)
     name = getattr(crawler.spidercls, "name", "?")
+    reasons = failure_reasons(crawler, settings, failed)
     if failed and name in failed:
-        return f"newscrawl: {name}: could not start: {failed[name]}"
-    return (f"newscrawl: {name}: finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
+        return f"newscrawl: {name}: FAILED {reasons[0]}"
+    head = f"FAILED {'; '.join(reasons)}" if reasons else "ok"
+    return (f"newscrawl: {name}: {head}; finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
             f"articles={s.get('newscrawl/articles', 0)} items={s.get('item_scraped_count', 0)} "
             f"dropped={s.get('item_dropped_count', 0)}")

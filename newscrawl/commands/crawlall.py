@@ -21,6 +21,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl import runstatus
+from newscrawl.feeds import use_replay_folders
 from newscrawl.lock import LockHeld, RunLock
 from newscrawl.urls import host_in_domains
 
@@ -69,6 +70,7 @@ class Command(ScrapyCommand):
                 raise UsageError(f"--replay {opts.replay}: no index.json there (a snapshot folder is expected)",
                                  print_help=False)
             self.settings.set("REPLAY_DIR", opts.replay, priority="cmdline")
+            use_replay_folders(self.settings)  # the offline demo keeps out of the live feeds/state/spool
         if opts.min_items is not None:
             self.settings.set("NEWSCRAWL_MIN_ITEMS", opts.min_items, priority="cmdline")
 
@@ -100,7 +102,7 @@ class Command(ScrapyCommand):
                 crawlers = self._run(names, opts)
                 self.exitcode = runstatus.exit_code_for(crawlers, self.settings, failed=self.failed)
                 for c in crawlers:
-                    sys.stderr.write(runstatus.summary_line(c, self.failed) + "\n")
+                    sys.stderr.write(runstatus.summary_line(c, self.failed, self.settings) + "\n")
         finally:
             if lock:
                 lock.release()
