@@ -72,10 +72,17 @@ def _network_errors() -> tuple[type[BaseException], ...]:
     from twisted.internet import error
     from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+    from scrapy import exceptions as scrapy_exc
     from scrapy.core.downloader.handlers.http11 import TunnelError
 
-    return (error.DNSLookupError, error.ConnectError, error.ConnectionLost, error.TimeoutError,
-            ResponseFailed, ResponseNeverReceived, TunnelError)
+    kinds = [error.DNSLookupError, error.ConnectError, error.ConnectionLost, error.TimeoutError,
+             ResponseFailed, ResponseNeverReceived, TunnelError]
+    # Scrapy >= 2.19 wraps the Twisted errors in its own download exceptions
+    for name in ("DownloadConnectionRefusedError", "CannotResolveHostError", "DownloadTimeoutError",
+                 "DownloadFailedError", "ResponseDataLossError"):
+        if hasattr(scrapy_exc, name):
+            kinds.append(getattr(scrapy_exc, name))
+    return tuple(kinds)
 
 
 class NetworkErrorWithoutTraceback(logging.Filter):
