@@ -96,7 +96,7 @@ def use_replay_folders(settings, environ=None) -> dict[str, str]:
     base = str(settings.get("NEWSCRAWL_REPLAY_DATA_DIR") or "data/replay").rstrip("/")
     changed = {}
     for name, sub in REPLAY_FOLDERS.items():
-        if settings.getpriority(name) >= SETTINGS_PRIORITIES["cmdline"] or name in environ:
+        if (settings.getpriority(name) or 0) >= SETTINGS_PRIORITIES["cmdline"] or name in environ:
             continue
         changed[name] = f"{base}/{sub}"
         settings.set(name, changed[name], priority="cmdline")
