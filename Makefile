@@ -32,4 +32,4 @@ test: $(STAMP)
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py benchmarks/extraction_quality.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
-.PHONY: install crawl test bench lock report
+.PHONY: install crawl test bench lock
