@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.corestats import CoreStats as _ScrapyCoreStats
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +164,8 @@ class CrawlProgress:
         spider, reason = self._closed
         self._closed = None
         stats = dict(self.stats.get_stats())
+        if "start_time" not in stats:  # never opened: a component refused to start (and said why)
+            stats["finish_reason"] = "not started"
         stats.setdefault("finish_reason", reason)
         self.write_run_record(spider, stats)
         if self.crawler.settings.getbool("NEWSCRAWL_SUMMARY_ENABLED", True):
@@ -228,3 +231,15 @@ def _stderr_is_tty() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+class CoreStats(_ScrapyCoreStats):
+    """Scrapy's ``CoreStats`` (start/finish time, finish reason, item counts) without its
+    ``AssertionError`` traceback when a spider closes that never opened -- an item pipeline
+    refused to start (MongoDB configuration error), which the pipeline has already reported
+    in one line.  Such a crawl gets no ``finish_reason`` (``newscrawl.runstatus``: exit 6)."""
+
+    def spider_closed(self, spider, reason):
+        if self.start_time is None or self._start_time_mono is None:
+            return
+        super().spider_closed(spider, reason)

@@ -38,6 +38,9 @@ EXTENSIONS = {
     # newscrawl.progress.CrawlProgress replaces LogStats: progress line with items and drops,
     # a live line on a terminal, one summary line per spider
     "scrapy.extensions.logstats.LogStats": None,
+    # CoreStats without an AssertionError traceback for a spider that never opened
+    "scrapy.extensions.corestats.CoreStats": None,
+    "newscrawl.progress.CoreStats": 0,
     "newscrawl.progress.CrawlProgress": 0,
     "newscrawl.feeds.FeedRetention": 0,
 }

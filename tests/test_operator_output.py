@@ -269,3 +269,18 @@ def test_make_bench_runs_only_the_benchmarks():
     out = subprocess.run(["make", "-n", "bench"], cwd=ROOT, capture_output=True, text=True).stdout
     loop = next(line for line in out.splitlines() if "for f in" in line)
     assert "benchmarks/bench_*.py" in loop and "extraction_quality.py" in loop and "benchmarks/*.py" not in loop
+
+
+def test_refused_storage_pipeline_is_one_line_without_corestats_traceback(tmp_path):
+    """A pipeline that refuses to start (unusable spool folder): its one ERROR line, no Scrapy
+    ``CoreStats`` AssertionError traceback after it, exit 6."""
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    proc = scrapy("crawlall", "youm7", "--replay", "data/snapshot", *folders(tmp_path),
+                  "-s", f"MONGO_SPOOL_DIR={blocker}/spool", "-s", "MONGO_URI=mongodb://127.0.0.1:1/",
+                  env={"MONGO_ENABLED": "1"})
+    assert proc.returncode == runstatus.EXIT_CANNOT_START, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "AssertionError" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "MongoDB storage not started: spool directory" in errors[0], errors
+    assert "done: youm7: not started; 0 items" in proc.stderr
