@@ -221,7 +221,8 @@ class CrawlProgress:
         logger.info("progress: %s", line)
 
     def show_live(self, spider):
-        sys.stderr.write("\r\x1b[K" + self.figures(spider)[:200])
+        # cursor back at the start: the next log line overwrites the status line instead of following it
+        sys.stderr.write("\r\x1b[K" + self.figures(spider)[:200] + "\r")
         sys.stderr.flush()
         self._live_shown = True
 

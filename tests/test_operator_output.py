@@ -284,3 +284,37 @@ def test_refused_storage_pipeline_is_one_line_without_corestats_traceback(tmp_pa
     errors = [line for line in proc.stderr.splitlines() if "ERROR" in line]
     assert len(errors) == 1 and "MongoDB storage not started: spool directory" in errors[0], errors
     assert "done: youm7: not started; 0 items" in proc.stderr
+
+
+def test_live_progress_line_only_on_a_terminal(tmp_path):
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    with LoopbackSite(extra_articles=40) as site:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
+             *folders(tmp_path), "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=0",
+             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave,
+            env={**os.environ, "MONGO_ENABLED": "0"})
+        os.close(slave)
+        out = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        proc.wait(timeout=60)
+        os.close(master)
+    text = out.decode("utf-8", "replace")
+    assert proc.returncode == 0, text[-2000:]
+    live = re.findall(r"\r\x1b\[Kjannah_demo: (\d+) pages \(\d+/min\), (\d+) items, \d+ dropped, \d+ queued\r", text)
+    assert live, text[-2000:]
+    assert int(live[-1][0]) > 0
