@@ -51,6 +51,17 @@ class DemoteInfoToDebug(logging.Filter):
         return True
 
 
+class RetryGaveUpToDebug(logging.Filter):
+    """Scrapy's ``Gave up retrying <request>`` (ERROR) at DEBUG: the request's errback says the
+    same in one line (``fetch failed: ...`` for pages, robots.txt's own line, discovery URLs at
+    DEBUG), and the failure is counted (``newscrawl/fetch_failed/*``, ``retry/max_reached``)."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str) and record.msg.startswith("Gave up retrying"):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 class OncePerProcess(logging.Filter):
     """Lets each distinct message (WARNING or below) of a logger through once per process."""
 
@@ -102,7 +113,9 @@ class NetworkErrorWithoutTraceback(logging.Filter):
             if self.kinds is None:
                 self.kinds = _network_errors()
             if isinstance(exc, self.kinds):
-                record.msg = f"{record.getMessage()} ({type(exc).__name__}: {str(exc)[:200]})"
+                message, text = record.getMessage(), str(exc)
+                detail = type(exc).__name__ if text and text in message else f"{type(exc).__name__}: {text[:200]}"
+                record.msg = f"{message} ({detail})"
                 record.args = None
                 record.exc_info = record.exc_text = None
                 if record.levelno > logging.WARNING:
@@ -120,6 +133,9 @@ def quiet_scrapy_logs() -> None:
         log = logging.getLogger(name)
         if not any(isinstance(f, OncePerProcess) for f in log.filters):
             log.addFilter(OncePerProcess())
+    retry = logging.getLogger("scrapy.downloadermiddlewares.retry")
+    if not any(isinstance(f, RetryGaveUpToDebug) for f in retry.filters):
+        retry.addFilter(RetryGaveUpToDebug())
     for name in NETWORK_ERROR_LOGGERS:
         log = logging.getLogger(name)
         if not any(isinstance(f, NetworkErrorWithoutTraceback) for f in log.filters):

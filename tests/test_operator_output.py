@@ -113,7 +113,9 @@ def test_network_failures_are_one_line_without_traceback(tmp_path):
                   *folders(tmp_path), "-s", "RETRY_TIMES=0")
     assert proc.returncode == runstatus.EXIT_NO_PAGES == 3, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
-    assert re.search(r"robotstxt\] WARNING: Error downloading .*\(DownloadConnectionRefusedError: ", proc.stderr)
+    assert re.search(r"robotstxt\] WARNING: Error downloading .*: Connection was refused .*\(DownloadConnectionRefusedError\)$",
+                     proc.stderr, re.M)
+    assert "Gave up retrying" not in proc.stderr  # the errback says it: one line per failed page
     assert "newscrawl: jannah_demo: FAILED exit 3: no page fetched (DownloadConnectionRefusedError 1)" in proc.stderr
     assert proc.stderr.rstrip().endswith("newscrawl: exit status 3 (no page could be fetched)")
     assert not list((tmp_path / "feeds").rglob("*.jsonl"))  # no empty feed file
