@@ -134,8 +134,12 @@ class CrawlProgress:
             self._tasks.append(loop)
 
     def item_scraped(self, item, spider):
-        kind = "article" if "title" in getattr(item, "fields", {}) else "ticker"
-        self.stats.inc_value(f"newscrawl/items/{kind}")
+        from newscrawl.items import ArticleItem, TickerItem
+
+        if isinstance(item, ArticleItem):
+            self.stats.inc_value("newscrawl/items/article")
+        elif isinstance(item, TickerItem):
+            self.stats.inc_value("newscrawl/items/ticker")
 
     def item_dropped(self, item, response, exception, spider):
         self.stats.inc_value(f"newscrawl/item_dropped/{drop_reason(exception)}")
