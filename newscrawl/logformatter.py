@@ -42,11 +42,16 @@ NETWORK_ERROR_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.
                          "scrapy.downloadermiddlewares.retry")
 
 
+#: loggers whose INFO lines are kept after all (``NEWSCRAWL_LOG_STATS=1`` adds ``scrapy.statscollectors``:
+#: the full stats dict at the end of each spider, for scripts that read it from the log)
+KEEP_INFO: set[str] = set()
+
+
 class DemoteInfoToDebug(logging.Filter):
     """Turns INFO records of a logger into DEBUG ones (the handler's ``LOG_LEVEL`` then decides)."""
 
     def filter(self, record):
-        if record.levelno == logging.INFO:
+        if record.levelno == logging.INFO and record.name not in KEEP_INFO:
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
         return True
 

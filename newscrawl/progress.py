@@ -106,6 +106,10 @@ class CrawlProgress:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
+        if s.getbool("NEWSCRAWL_LOG_STATS", False):
+            from newscrawl.logformatter import KEEP_INFO
+
+            KEEP_INFO.add("scrapy.statscollectors")
         interval = s.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0)
         live = s.getbool("NEWSCRAWL_PROGRESS_LIVE", True) and _stderr_is_tty()
         if not s.getbool("NEWSCRAWL_SUMMARY_ENABLED", True) and not interval and not live:

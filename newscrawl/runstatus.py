@@ -7,7 +7,8 @@ code  meaning
 2     a spider closed for an error reason: anything but ``finished`` and the limits the
       user set (``closespider_timeout``/``itemcount``/``pagecount``), e.g. ``shutdown``
       (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
-3     a spider fetched no page at all (site down, DNS, robots, replay miss)
+3     a spider fetched no page at all (site down, DNS, robots, replay miss); a distributed
+      worker whose shared frontier had nothing left for it is not a failure
 4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``),
       or could not even be spooled (``newscrawl/mongo/lost``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
@@ -65,7 +66,11 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
     if stats.get("finish_reason", "finished") not in OK_REASONS:
         codes.append(EXIT_SPIDER_ERROR)
     if not stats.get("newscrawl/pages", 0) and not stats.get("newscrawl/pages/discovery", 0):
-        codes.append(EXIT_NO_PAGES)
+        # a distributed worker (REDIS_URL) may find the shared frontier done by others: no page
+        # fetched is a failure there only when a fetch failed
+        fetch_failed = any(k.startswith("newscrawl/fetch_failed/") and v for k, v in stats.items())
+        if not stats.get("newscrawl/redis/run") or fetch_failed:
+            codes.append(EXIT_NO_PAGES)
     if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0):
         codes.append(EXIT_MONGO_SPOOLED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)

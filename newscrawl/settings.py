@@ -125,6 +125,7 @@ NEWSCRAWL_REPLAY_DATA_DIR = "data/replay"
 NEWSCRAWL_PROGRESS_INTERVAL = 60.0  # seconds between progress lines in the log; 0 = none
 NEWSCRAWL_PROGRESS_LIVE = True  # a live status line when stderr is a terminal
 NEWSCRAWL_SUMMARY_ENABLED = True  # one "done: <spider>: ..." line per spider
+NEWSCRAWL_LOG_STATS = False  # True: Scrapy's full stats dump at INFO when a spider closes (else at DEBUG)
 
 # --- misc -----------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
