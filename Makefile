@@ -3,13 +3,22 @@
 #   make test    -- the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat setup.py | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat setup.py requirements.lock | cksum | cut -d' ' -f1)
 
-$(STAMP): setup.py
+# requirements.lock: the exact versions CI tested (`make lock` refreshes it from setup.py's ranges)
+$(STAMP): setup.py requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[test]'
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+# Re-resolve every dependency (setup.py install_requires + the `test` extra) to the newest versions
+# its ranges allow and write requirements.lock; run after changing setup.py, then `make test`.
+lock:
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --upgrade --strip-extras --extra test \
+	    --no-emit-index-url --no-emit-trusted-host --no-emit-find-links -o requirements.lock setup.py
 
 install: $(STAMP)
 
@@ -21,6 +30,6 @@ test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+	for f in benchmarks/bench_*.py benchmarks/extraction_quality.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
-.PHONY: install crawl test bench
+.PHONY: install crawl test bench lock

@@ -21,6 +21,7 @@ setup(
         "lxml_html_clean>=0.4",
         # lenient JSON-LD (comments, trailing commas): a maintained C JSON5 parser
         "pyjson5>=1.6",
+        "matplotlib>=3.8",  # `scrapy report`: charts rendered to inline SVG (Agg backend, no display)
         "simhash>=2.1",
         "datasketch>=1.6",
         "hijridate>=2.3",

@@ -2,8 +2,10 @@
 # One cron run of newscrawl: the project's venv, its folder, the run lock, one log file per run.
 #   */15 * * * * /path/to/newscrawl/deploy/cron.sh            (all spiders)
 #   */5  * * * * /path/to/newscrawl/deploy/cron.sh youm7 thiqa (some spiders)
-# Exit status: that of `scrapy crawlall` (0 ok, 2 spider error, 3 no page fetched,
-# 4 MongoDB kept failing, 5 too few items, 75 previous run still going).
+# Exit status: that of `scrapy crawlall` (0 ok, 2 a spider closed for an error reason -- or a
+# usage error: bad option, unknown spider --, 3 no page fetched, 4 MongoDB kept failing, 5 too few items, 6 a spider
+# could not start (configuration error: bad -a value, MongoDB URI/auth, REDIS_URL),
+# 75 previous run still going), or 1 when the project folder is missing (cd fails).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin"

@@ -137,6 +137,19 @@ def _as_bool(value) -> bool:
     return bool(value)
 
 
+def check_redis_url(url: str) -> None:
+    """``ValueError`` naming what is wrong when ``url`` is not a Redis URL redis-py accepts
+    (the crawl then stops at start with that one line, exit status 6, instead of failing
+    later inside the scheduler)."""
+    from redis.connection import parse_url
+
+    try:
+        parse_url(url)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"REDIS_URL {mask_uri(str(url))!r} is not a Redis URL: {exc} "
+                         "(expected redis://[:password@]host[:port][/db], rediss://... or unix:///path)") from None
+
+
 class RedisAddon:
     """Scrapy add-on (enabled in ``settings.ADDONS``): with ``REDIS_URL`` set, the
     crawl uses the shared Redis frontier; without it, no setting is touched."""
@@ -147,6 +160,7 @@ class RedisAddon:
             url = os.environ.get("REDIS_URL")
         if not url:  # unset, or switched off with -s REDIS_URL=
             return
+        check_redis_url(url)
         settings.set("REDIS_URL", url, priority=max(settings.getpriority("REDIS_URL") or 0, SETTINGS_PRIORITIES["addon"]))
         prefix = str(_from_settings_or_env(settings, "NEWSCRAWL_REDIS_PREFIX")).rstrip(":")
         values = {

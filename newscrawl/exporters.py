@@ -4,6 +4,12 @@ Scrapy's ``ScrapyJSONEncoder`` writes datetimes as ``"2024-03-14 10:30:00"``
 (no zone: a reader cannot tell UTC from local time, case BR-10) and, without an
 encoding, escapes every Arabic letter as ``\\uXXXX`` (BR-11).  These exporters
 write ``"2024-03-14T10:30:00+00:00"`` and real UTF-8 text.
+
+They also keep feeds to the public schema of the README ("Items"): the internal
+fields -- match keys (``*_norm``), ``content_hash``, ``simhash``, ``simhash_bands``,
+``sh0``..``sh3``, ``alias_of``, and any item field declared ``scrapy.Field(internal=True)``
+-- stay in MongoDB and are written to a feed only with
+``NEWSCRAWL_FEED_INTERNAL_FIELDS = True`` (or the exporter option ``internal_fields=True``).
 """
 
 from __future__ import annotations
@@ -31,16 +37,39 @@ def dumps(obj) -> str:
     return json.dumps(obj, cls=IsoJSONEncoder, ensure_ascii=False)
 
 
-class JsonLinesExporter(JsonLinesItemExporter):
-    def __init__(self, file, **kwargs):
+def public_fields(item) -> dict:
+    """The item as a dict without its internal fields (see the module docstring)."""
+    from newscrawl.export import is_internal_field  # newscrawl.export imports this module
+
+    fields = getattr(item, "fields", {}) or {}
+    return {k: v for k, v in dict(item).items()
+            if not is_internal_field(k) and not (fields.get(k) or {}).get("internal")}
+
+
+class _PublicSchemaMixin:
+    """Drops internal fields before export unless ``internal_fields`` is true."""
+
+    @classmethod
+    def from_crawler(cls, crawler, file, **kwargs):
+        kwargs.setdefault("internal_fields", crawler.settings.getbool("NEWSCRAWL_FEED_INTERNAL_FIELDS", False))
+        return cls(file, **kwargs)
+
+    def export_item(self, item):
+        return super().export_item(item if self.internal_fields else public_fields(item))
+
+
+class JsonLinesExporter(_PublicSchemaMixin, JsonLinesItemExporter):
+    def __init__(self, file, *, internal_fields: bool = False, **kwargs):
+        self.internal_fields = internal_fields
         kwargs.setdefault("encoding", "utf-8")
         super().__init__(file, **kwargs)
         self._kwargs.setdefault("ensure_ascii", False)
         self.encoder = IsoJSONEncoder(**self._kwargs)
 
 
-class JsonExporter(JsonItemExporter):
-    def __init__(self, file, **kwargs):
+class JsonExporter(_PublicSchemaMixin, JsonItemExporter):
+    def __init__(self, file, *, internal_fields: bool = False, **kwargs):
+        self.internal_fields = internal_fields
         kwargs.setdefault("encoding", "utf-8")
         super().__init__(file, **kwargs)
         self._kwargs.setdefault("ensure_ascii", False)

@@ -17,7 +17,8 @@ Where "already stored" comes from, in order:
 2. when MongoDB is disabled or unreachable: a local state file
    ``NEWSCRAWL_STATE_DIR/<spider>.jsonl`` that this component appends to for every
    article scraped or dropped as a same-site copy (one ``{"url", "canonical_url",
-   "crawled_at"}`` object a line).
+   "crawled_at"}`` object a line; not again for a URL it already lists within the
+   refresh window, so re-runs of the same pages do not grow it).
 
 ``JOBDIR`` is not used for this (its format is tied to the Scrapy version and an
 unclean stop corrupts it); it stays available for pausing one long crawl.
@@ -106,8 +107,8 @@ class IncrementalMiddleware:
                         if crawled >= self.cutoff:
                             self._add(rec.get("url"), rec.get("canonical_url"))
         self.crawler.stats.set_value("newscrawl/incremental/known", len(self.known))
-        logger.info("incremental: %d stored article URLs from %s (refresh window %s)",
-                    len(self.known), self.source, self.refresh)
+        logger.info("incremental: %s: %d stored article URLs from %s (refresh window %s)",
+                    site, len(self.known), self.source, self.refresh)
 
     @staticmethod
     def _unavailable(config, exc) -> None:
@@ -129,6 +130,20 @@ class IncrementalMiddleware:
         if not isinstance(item, ArticleItem):
             return
         if self.source == "file":
+            # one line per URL per refresh window: a URL the file already lists as crawled within
+            # the window (a snapshot seed, a page fetched again) is not appended again
+            keys = set()
+            for u in (item.get("url"), item.get("canonical_url")):
+                if not u:
+                    continue
+                try:
+                    keys.add(canonicalize(u))
+                except ValueError:
+                    pass
+            if keys and keys <= self.known:
+                self.crawler.stats.inc_value("newscrawl/incremental/already_recorded")
+                return
+            self.known |= keys
             if self.state_file is None:
                 self.state_dir.mkdir(parents=True, exist_ok=True)
                 self.state_file = (self.state_dir / f"{spider.name}.jsonl").open("a", encoding="utf-8")

@@ -7,7 +7,8 @@ code  meaning
 2     a spider closed for an error reason: anything but ``finished`` and the limits the
       user set (``closespider_timeout``/``itemcount``/``pagecount``), e.g. ``shutdown``
       (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
-3     a spider fetched no page at all (site down, DNS, robots, replay miss)
+3     a spider fetched no page at all (site down, DNS, robots, replay miss); a distributed
+      worker whose shared frontier had nothing left for it is not a failure
 4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``),
       or could not even be spooled (``newscrawl/mongo/lost``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
@@ -65,7 +66,11 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
     if stats.get("finish_reason", "finished") not in OK_REASONS:
         codes.append(EXIT_SPIDER_ERROR)
     if not stats.get("newscrawl/pages", 0) and not stats.get("newscrawl/pages/discovery", 0):
-        codes.append(EXIT_NO_PAGES)
+        # a distributed worker (REDIS_URL) may find the shared frontier done by others: no page
+        # fetched is a failure there only when a fetch failed
+        fetch_failed = any(k.startswith("newscrawl/fetch_failed/") and v for k, v in stats.items())
+        if not stats.get("newscrawl/redis/run") or fetch_failed:
+            codes.append(EXIT_NO_PAGES)
     if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0):
         codes.append(EXIT_MONGO_SPOOLED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
@@ -79,11 +84,41 @@ def exit_code_for(crawlers, settings=None, failed: dict | None = None) -> int:
     return min(codes) if codes else EXIT_OK
 
 
-def summary_line(crawler, failed: dict | None = None) -> str:
+def failure_reasons(crawler, settings=None, failed: dict | None = None) -> list[str]:
+    """Why one crawler fails the run, in words with the figures behind it (empty: it did not fail)."""
+    stats = _stats(crawler)
+    settings = settings or crawler.settings
+    name = getattr(crawler.spidercls, "name", None)
+    out = []
+    for code in sorted(set(codes_for(crawler, settings, failed))):
+        if code == EXIT_CANNOT_START:
+            why = (failed or {}).get(name) or ("MongoDB configuration error" if stats.get("newscrawl/mongo/config_error")
+                                             else "the crawl did not start")
+            out.append(f"exit {code}: could not start: {why}")
+        elif code == EXIT_SPIDER_ERROR:
+            out.append(f"exit {code}: closed with reason {stats.get('finish_reason')!r}")
+        elif code == EXIT_NO_PAGES:
+            failures = {k.removeprefix("newscrawl/fetch_failed/"): v for k, v in stats.items()
+                        if k.startswith("newscrawl/fetch_failed/")}
+            detail = ", ".join(f"{k} {v}" for k, v in sorted(failures.items())) or "no response"
+            out.append(f"exit {code}: no page fetched ({detail})")
+        elif code == EXIT_MONGO_SPOOLED:
+            out.append(f"exit {code}: MongoDB kept failing ({stats.get('newscrawl/mongo/spool_remaining', 0)} items "
+                       f"in the spool, {stats.get('newscrawl/mongo/lost', 0)} lost)")
+        elif code == EXIT_TOO_FEW_ITEMS:
+            out.append(f"exit {code}: {stats.get('item_scraped_count', 0)} items, fewer than "
+                       f"NEWSCRAWL_MIN_ITEMS={settings.getint('NEWSCRAWL_MIN_ITEMS', 0)}")
+    return out
+
+
+def summary_line(crawler, failed: dict | None = None, settings=None) -> str:
+    """``newscrawl: <spider>: ok|FAILED <reasons>; finish_reason=... pages=... items=...`` (one line)."""
     s = _stats(crawler)
     name = getattr(crawler.spidercls, "name", "?")
+    reasons = failure_reasons(crawler, settings, failed)
     if failed and name in failed:
-        return f"newscrawl: {name}: could not start: {failed[name]}"
-    return (f"newscrawl: {name}: finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
+        return f"newscrawl: {name}: FAILED {reasons[0]}"
+    head = f"FAILED {'; '.join(reasons)}" if reasons else "ok"
+    return (f"newscrawl: {name}: {head}; finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
             f"articles={s.get('newscrawl/articles', 0)} items={s.get('item_scraped_count', 0)} "
             f"dropped={s.get('item_dropped_count', 0)}")

@@ -33,7 +33,17 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote-control HTTP server (code execution behind a token) is not needed by cron runs
-EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None}
+EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    # newscrawl.progress.CrawlProgress replaces LogStats: progress line with items and drops,
+    # a live line on a terminal, one summary line per spider
+    "scrapy.extensions.logstats.LogStats": None,
+    # CoreStats without an AssertionError traceback for a spider that never opened
+    "scrapy.extensions.corestats.CoreStats": None,
+    "newscrawl.progress.CoreStats": 0,
+    "newscrawl.progress.CrawlProgress": 0,
+    "newscrawl.feeds.FeedRetention": 0,
+}
 
 # --- offline replay of saved pages (newscrawl.middlewares.ReplayMiddleware) --
 # A directory with index.json mapping real URLs to saved files; when set, no
@@ -114,7 +124,17 @@ FEEDS = {
     },
 }
 FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
-FEED_STORE_EMPTY = True
+FEED_STORE_EMPTY = False  # a run that produced nothing leaves no file
+NEWSCRAWL_FEED_INTERNAL_FIELDS = False  # True: feeds also carry *_norm, content_hash, simhash*, sh0..sh3
+NEWSCRAWL_FEED_KEEP_DAYS = 30  # feed files of a spider older than this are deleted when it closes; 0 = keep all
+# `crawlall --replay` (the offline demo) writes here instead of the live folders
+NEWSCRAWL_REPLAY_DATA_DIR = "data/replay"
+
+# --- what the operator sees (newscrawl.progress, newscrawl.logformatter) ------------------
+NEWSCRAWL_PROGRESS_INTERVAL = 60.0  # seconds between progress lines in the log; 0 = none
+NEWSCRAWL_PROGRESS_LIVE = True  # a live status line when stderr is a terminal
+NEWSCRAWL_SUMMARY_ENABLED = True  # one "done: <spider>: ..." line per spider
+NEWSCRAWL_LOG_STATS = False  # True: Scrapy's full stats dump at INFO when a spider closes (else at DEBUG)
 
 # --- misc -----------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -150,3 +170,9 @@ FEED_EXPORTERS = {
 REDIS_URL = os.environ.get("REDIS_URL")
 ADDONS = {"newscrawl.distributed.RedisAddon": 0}
 LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"
+
+# Scrapy's per-crawler dumps (overridden settings, enabled components, full stats) at DEBUG;
+# expected network failures without a traceback (newscrawl.logformatter)
+from newscrawl.logformatter import quiet_scrapy_logs  # noqa: E402
+
+quiet_scrapy_logs()

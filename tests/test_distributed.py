@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # kept (content dedupe is per process in front of MongoDB, see test_items_equal_...).
 # CONCURRENT_REQUESTS_PER_DOMAIN stays at its default (2): the crawl then lasts a few
 # seconds, much longer than the start-up skew of two processes, so both get work.
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "DEDUPE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "DEDUPE_ENABLED=0", "-s", "LOG_LEVEL=INFO",
+        "-s", "NEWSCRAWL_LOG_STATS=1"]  # the stats dump, read by stat()
 
 
 # ------------------------------------------------------------------------ the add-on

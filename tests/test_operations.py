@@ -146,9 +146,8 @@ def _crawlall(tmp, *args, env=None):
 def test_sequential_runs_spiders_one_after_another_and_exits(tmp_path):
     proc = _crawlall(tmp_path, "youm7", "albayan", "--replay", "data/snapshot", "--sequential")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    events = [line.split("INFO: ")[-1] for line in proc.stderr.splitlines()
-              if "Spider opened" in line or "Spider closed" in line]
-    assert events == ["Spider opened", "Spider closed (finished)"] * 2
+    done = [line.split("INFO: done: ")[1].split(":")[0] for line in proc.stderr.splitlines() if "INFO: done: " in line]
+    assert done == ["youm7", "albayan"]  # one after the other, each closing with its summary line
     assert len(list((tmp_path / "feeds").glob("*/*.jsonl"))) == 2
 
 

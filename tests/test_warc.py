@@ -249,7 +249,8 @@ def test_an_unwritable_warc_dir_is_counted_and_the_crawl_goes_on(tmp_path):
     with LoopbackSite() as site:
         status = run_all(["jannah_demo"], spider_args={"start_url": site.base + "/rtl/", "follow": "0"},
                          settings=settings_for(tmp_path, "bad", WARC_ENABLED=1, WARC_DIR=blocker / "warc",
-                                               LOG_LEVEL="INFO", LOG_FILE=tmp_path / "crawl.log"),
+                                               LOG_LEVEL="INFO", LOG_FILE=tmp_path / "crawl.log",
+                                               NEWSCRAWL_LOG_STATS=1),  # the stats dump is DEBUG otherwise
                          env={"MONGO_ENABLED": "0"}, timeout=180)
     assert status == 0
     log = (tmp_path / "crawl.log").read_text(encoding="utf-8")

@@ -5,14 +5,18 @@ Options: ``--replay PATH`` (offline: serve the saved pages of a snapshot folder
 spiders that have pages there), ``--sequential`` (one spider
 after the other, each in a child process -- a fresh reactor and memory per spider;
 default: all at once in this process), ``--lock FILE`` (refuse to start while
-another run holds the lock), ``--min-items N``, ``-a NAME=VALUE`` (spider
+another run holds the lock), ``--min-items N``, ``--report FILE`` (write the HTML
+crawl report of this run at the end, :mod:`newscrawl.report`), ``-a NAME=VALUE`` (spider
 arguments, passed to every spider).  Exit status: see :mod:`newscrawl.runstatus`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
@@ -20,11 +24,15 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl import runstatus
+from newscrawl.feeds import use_replay_folders
 from newscrawl.lock import LockHeld, RunLock
 from newscrawl.middlewares import open_snapshot
 from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
+
+#: set in the environment of a ``--sequential`` child (one spider each): it leaves the final exit line to its parent
+CHILD_ENV = "NEWSCRAWL_CRAWLALL_CHILD"
 
 
 def spiders_in_snapshot(spider_loader, replay_dir: str) -> list[str]:
@@ -59,6 +67,8 @@ class Command(ScrapyCommand):
                             help="one spider after another, each in its own child process")
         parser.add_argument("--lock", metavar="FILE", help="lock file: exit 75 at once if another run holds it")
         parser.add_argument("--min-items", type=int, default=None, help="exit non-zero below this many items per spider")
+        parser.add_argument("--report", metavar="FILE",
+                            help="at the end, write the HTML crawl report of this run to FILE (see 'scrapy report')")
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
@@ -72,6 +82,7 @@ class Command(ScrapyCommand):
             except (OSError, ValueError) as exc:
                 raise UsageError(f"--replay {opts.replay}: {exc}", print_help=False) from None
             self.settings.set("REPLAY_DIR", opts.replay, priority="cmdline")
+            use_replay_folders(self.settings)  # the offline demo keeps out of the live feeds/state/spool
         if opts.min_items is not None:
             self.settings.set("NEWSCRAWL_MIN_ITEMS", opts.min_items, priority="cmdline")
 
@@ -88,6 +99,8 @@ class Command(ScrapyCommand):
             names = [n for n in loader.list() if getattr(loader.load(n), "start_urls", None)]
         if not names:
             raise UsageError("no spider to run", print_help=False)
+        # run ids have whole seconds: a run started in this second belongs to this command
+        self._started = datetime.now(timezone.utc).replace(microsecond=0)
         lock = RunLock(opts.lock) if opts.lock else None
         if lock:
             try:
@@ -103,12 +116,26 @@ class Command(ScrapyCommand):
                 crawlers = self._run(names, opts)
                 self.exitcode = runstatus.exit_code_for(crawlers, self.settings, failed=self.failed)
                 for c in crawlers:
-                    sys.stderr.write(runstatus.summary_line(c, self.failed) + "\n")
+                    sys.stderr.write(runstatus.summary_line(c, self.failed, self.settings) + "\n")
+            if opts.report:
+                self._write_report(opts.report, names)
         finally:
             if lock:
                 lock.release()
-        if self.exitcode:
+        if self.exitcode and not os.environ.get(CHILD_ENV):  # a --sequential child: the parent says it once
             sys.stderr.write(f"newscrawl: exit status {self.exitcode} ({runstatus.EXIT_MEANING[self.exitcode]})\n")
+
+    def _write_report(self, path: str, names: list[str]) -> None:
+        """The report of the runs this command just made (started at or after its own start)."""
+        from newscrawl.report import write_report
+
+        try:
+            data = write_report(path, self.settings.get("NEWSCRAWL_FEED_DIR", "data/feeds"),
+                                since=self._started, spiders=names)
+        except Exception as exc:  # noqa: BLE001 -- the crawl is done; a report failure must not hide its status
+            sys.stderr.write(f"newscrawl: report not written to {path}: {type(exc).__name__}: {exc}\n")
+            return
+        sys.stderr.write(f"newscrawl: report of {len(data.runs)} spider runs written to {path}\n")
 
     @staticmethod
     def _child_args(opts) -> list[str]:
@@ -152,6 +179,6 @@ class Command(ScrapyCommand):
         codes = []
         for name in names:
             cmd = [sys.executable, "-m", "scrapy", "crawlall", name, *argv_rest]
-            codes.append(subprocess.run(cmd).returncode)
+            codes.append(subprocess.run(cmd, env={**os.environ, CHILD_ENV: "1"}).returncode)
         failures = [c for c in codes if c]
         return min(failures) if failures else runstatus.EXIT_OK

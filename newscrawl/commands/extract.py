@@ -1,4 +1,4 @@
-"""``scrapy extract FILE_OR_URL [--url URL] [--spider NAME]``: the items one page gives.
+"""``scrapy extract FILE_OR_URL [FILE ...] [--url URL] [--spider NAME]``: the items saved pages give.
 
 Prints, one JSON object per line (UTF-8, ISO datetimes), exactly the items the
 spider produces for that one page after the Arabic normalization pipeline --
@@ -13,7 +13,9 @@ the tool for developing a site parser against a saved page:
   ``REPLAY_DIR`` set it comes from the snapshot instead of the network.
 
 With no ``--spider``, the spider whose ``allowed_domains`` match the URL is
-used, else ``generic``.  Exit status 1 when the page gives no item.
+used, else ``generic``; a ``--spider`` whose domains do not cover the page is named on
+stderr.  Several files (a shell glob) are read one after the other; one URL at most.
+Exit status 1 when a page gives no item (each such page is named on stderr).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self):
-        return "FILE_OR_URL [--url URL] [--spider NAME]"
+        return "FILE_OR_URL [FILE ...] [--url URL] [--spider NAME]"
 
     def short_desc(self):
         return "Print the items a spider extracts from one saved page or URL (JSON lines)"
@@ -78,26 +80,60 @@ class Command(ScrapyCommand):
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
 
     def run(self, args, opts):
-        if len(args) != 1:
+        if not args:
             raise UsageError()
-        target = args[0]
-        path = Path(target)
         loader = self.crawler_process.spider_loader
         if opts.spider and opts.spider not in loader.list():
             raise UsageError(f"no spider named {opts.spider!r}; see 'scrapy list'", print_help=False)
-        if path.exists():
+        files, urls = [], []
+        for target in args:
+            path = Path(target)
+            if path.is_file():
+                files.append(path)
+            elif urlsplit(target).scheme in ("http", "https") and urlsplit(target).hostname:
+                urls.append(target)
+            else:
+                raise UsageError(f"{target}: no such file, and not an http(s) URL", print_help=False)
+        if len(urls) > 1:
+            raise UsageError("one URL per run (a crawl cannot be restarted in one process); files: any number",
+                             print_help=False)
+        if opts.url and len(files) + len(urls) > 1:
+            raise UsageError("--url names the address of one saved page: give one FILE with it", print_help=False)
+        empty = 0
+        for path in files:
             url = opts.url or url_for_file(path)
             if not url:
-                raise UsageError(f"{target}: which URL is this page? give --url (not found in an oracle, "
+                raise UsageError(f"{path}: which URL is this page? give --url (not found in an oracle, "
                                  "data/snapshot/index.json, or a <host>/ folder name)", print_help=False)
+            self._check_spider(opts.spider, url)
             items = self.extract_file(path, url, opts.spider)
-        elif urlsplit(target).scheme in ("http", "https") and urlsplit(target).hostname:
-            items = self.extract_url(target, opts.spider)
-        else:
-            raise UsageError(f"{target}: no such file, and not an http(s) URL", print_help=False)
+            self._print(items)
+            if not items:
+                empty += 1
+                sys.stderr.write(f"extract: {path}: no item\n")
+        for url in urls:
+            self._check_spider(opts.spider, url)
+            items = self.extract_url(url, opts.spider)
+            self._print(items)
+            if not items:
+                empty += 1
+                sys.stderr.write(f"extract: {url}: no item\n")
+        self.exitcode = 1 if empty else 0
+
+    @staticmethod
+    def _print(items) -> None:
         for item in items:
             sys.stdout.write(dumps(dict(item)) + "\n")
-        self.exitcode = 0 if items else 1
+
+    def _check_spider(self, name: str | None, url: str) -> None:
+        """``--spider`` whose ``allowed_domains`` do not cover the page's host: say so (it would follow no link)."""
+        if not name:
+            return
+        domains = getattr(self.crawler_process.spider_loader.load(name), "allowed_domains", None)
+        host = urlsplit(url).hostname
+        if domains and not host_in_domains(host, domains):
+            sys.stderr.write(f"extract: --spider {name} is for {', '.join(domains)}, not {host}; "
+                             f"the page is read with {name}'s parsers anyway\n")
 
     def extract_file(self, path: Path, url: str, spider_name: str | None):
         from newscrawl.pipelines.normalize import ArabicNormalizationPipeline

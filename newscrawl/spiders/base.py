@@ -104,6 +104,10 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, *args, start_url: str | None = None, max_articles: int | str | None = None,
                  max_listing_pages: int | str | None = None, follow: bool | str = True, **kwargs):
+        unknown = sorted(k for k in kwargs if k != "name" and not hasattr(type(self), k))
+        if unknown:  # a typo (-a max_article=5) would otherwise be set as an attribute and do nothing
+            logger.warning("%s: unknown spider argument(s) %s, not used (known: %s)", self.name or type(self).__name__,
+                           ", ".join(unknown), ", ".join(self.known_arguments()))
         super().__init__(*args, **kwargs)
         #: False (``-a follow=0``): fetch the start URLs only -- no links, no discovery, no snapshot seeds
         self.follow = str(follow).lower() not in ("0", "false", "no", "")
@@ -120,6 +124,21 @@ class NewsSpider(scrapy.Spider):
         self.run_started = datetime.now(timezone.utc)
         self._tickers_seen: set[str] = set()
         self._articles_requested = 0
+
+    @classmethod
+    def known_arguments(cls) -> list[str]:
+        """The spider arguments (``-a NAME=VALUE``) this spider's ``__init__`` methods take, sorted."""
+        import inspect
+
+        names = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None or klass is scrapy.Spider or klass is object:
+                continue
+            for p in inspect.signature(init).parameters.values():
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self":
+                    names.add(p.name)
+        return sorted(names)
 
     # ---- settings-driven limits ---------------------------------------------------
     @property
@@ -356,7 +375,7 @@ class NewsSpider(scrapy.Spider):
         """A page could not be fetched: one log line and a counter, never a traceback.
 
         HTTP errors count as ``newscrawl/fetch_failed/http_<status>`` (INFO for 404/410,
-        WARNING otherwise); network errors, timeouts and pages over ``DOWNLOAD_MAXSIZE`` as
+        WARNING otherwise; DEBUG for a page absent from the offline snapshot); network errors, timeouts and pages over ``DOWNLOAD_MAXSIZE`` as
         ``newscrawl/fetch_failed/<ExceptionName>`` (WARNING).
         """
         from scrapy.spidermiddlewares.httperror import HttpError
@@ -365,6 +384,11 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             self._inc(f"newscrawl/fetch_failed/http_{status}")
+            if "replay" in failure.value.response.flags and status == 404:
+                # a link to a page the offline snapshot does not hold: expected, counted
+                # (newscrawl/replay/miss) and summed up in the spider's end summary
+                logger.debug("not in the snapshot: %s", request.url)
+                return
             log = logger.info if status in (404, 410) else logger.warning
             log("fetch failed: HTTP %d %s", status, request.url)
         else:
