@@ -84,6 +84,14 @@ def summary_line(crawler, failed: dict | None = None) -> str:
     name = getattr(crawler.spidercls, "name", "?")
     if failed and name in failed:
         return f"newscrawl: {name}: could not start: {failed[name]}"
-    return (f"newscrawl: {name}: finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
+    line = (f"newscrawl: {name}: finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
             f"articles={s.get('newscrawl/articles', 0)} items={s.get('item_scraped_count', 0)} "
             f"dropped={s.get('item_dropped_count', 0)}")
+    if any(k.startswith("newscrawl/mongo/") for k in s):  # storage ran: items MongoDB acknowledged this run
+        line += f" stored={stored_count(s)} spooled={s.get('newscrawl/mongo/spool_remaining', 0)}"
+    return line
+
+
+def stored_count(stats: dict) -> int:
+    """Items of this run acknowledged by MongoDB (new, changed or already stored as they are)."""
+    return sum(stats.get(f"newscrawl/mongo/{k}", 0) for k in ("written", "updated", "unchanged"))
