@@ -188,11 +188,11 @@ class MongoConfig:
         """
         import pymongo
 
+        if self.write_concern in (0, "0"):
+            raise ValueError("MONGO_WRITE_CONCERN=0 (unacknowledged writes) is refused: items could be lost silently")
         uri = uri or self.uri
         if not uri:
             raise ValueError("no MONGO_URI: use client_from_settings() to start the local server")
-        if self.write_concern in (0, "0"):
-            raise ValueError("MONGO_WRITE_CONCERN=0 (unacknowledged writes) is refused: items could be lost silently")
         opts = dict(
             tz_aware=True,
             tzinfo=timezone.utc,
