@@ -367,9 +367,9 @@ def test_export_equals_what_was_stored(loopback_crawls, mongo_uri, tmp_path):
 # ----------------------------------------------------------------------------- the server killed mid-crawl
 def test_server_killed_mid_crawl_then_restarted_and_replayed_loses_and_duplicates_nothing(tmp_path):
     database = "newscrawl"
-    with MongoTestServer(storage_path=tmp_path / "db") as server, LoopbackSite(extra_articles=60) as site:
+    with MongoTestServer(storage_path=tmp_path / "db") as server, LoopbackSite(extra_articles=35) as site:
         settings = crawl_settings(
-            tmp_path, server.uri, database, DEDUPE_ENABLED="0",  # 85 URLs of one page: 85 documents
+            tmp_path, server.uri, database, DEDUPE_ENABLED="0",  # 60 URLs of one page: 60 documents
             DOWNLOAD_DELAY="0.08", CONCURRENT_REQUESTS_PER_DOMAIN="1", MONGO_BATCH_SIZE="5",
             MONGO_FLUSH_INTERVAL="0.2", MONGO_RETRY_TIMES="1", MONGO_RETRY_BACKOFF="0.05",
             MONGO_SERVER_SELECTION_TIMEOUT_MS="300", MONGO_OUTAGE_PROBE_INTERVAL="600")
@@ -388,7 +388,7 @@ def test_server_killed_mid_crawl_then_restarted_and_replayed_loses_and_duplicate
         (feed,) = feed_items(tmp_path, "jannah_demo")
         feed_articles = {i["canonical_url"] for i in feed if "title" in i}
         feed_tickers = {i["headline_norm"] for i in feed if "headline" in i}
-        assert len(feed_articles) == fetched_after_kill == 85 and len(feed_tickers) == 7
+        assert len(feed_articles) == fetched_after_kill == 60 and len(feed_tickers) == 7
         spooled = Spool(tmp_path / "spool").summary()
         assert 0 < spooled.items and spooled.locked == 0
 
@@ -404,7 +404,7 @@ def test_server_killed_mid_crawl_then_restarted_and_replayed_loses_and_duplicate
         with pymongo.MongoClient(server.uri, serverSelectionTimeoutMS=5000) as check:
             db = check[database]
             stored_articles = db.articles.distinct("canonical_url")
-            assert db.articles.count_documents({}) == len(stored_articles) == 85  # nothing duplicated
+            assert db.articles.count_documents({}) == len(stored_articles) == 60  # nothing duplicated
             assert set(stored_articles) == feed_articles  # nothing lost
             assert db.tickers.count_documents({}) == 7 and set(db.tickers.distinct("headline_norm")) == feed_tickers
         assert Spool(tmp_path / "spool").summary().items == 0
