@@ -12,7 +12,8 @@ code  meaning
       or could not even be spooled (``newscrawl/mongo/lost``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
 6     a spider could not start: configuration error (bad spider argument, bad
-      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication)
+      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication, the local
+      server cannot start, ``REDIS_URL`` without ``MONGO_URI``)
 75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
 ====  =====================================================================
 
