@@ -312,15 +312,20 @@ class LocalServer:
                      "--log-level", "WARNING"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)
             deadline = time.monotonic() + self.start_timeout
-            while time.monotonic() < deadline and proc.poll() is None:
-                if _ping(uri, 500):
-                    break
-                time.sleep(0.1)
-            else:
-                if proc.poll() is None:
-                    proc.kill()
+            try:
+                while time.monotonic() < deadline and proc.poll() is None:
+                    if _ping(uri, 500):
+                        break
+                    time.sleep(0.1)
+                else:
+                    if proc.poll() is None:
+                        proc.kill()
+                    proc.wait()
+                    continue
+            except BaseException:  # SIGTERM/Ctrl-C while it starts: no server left without server.json
+                proc.kill()
                 proc.wait()
-                continue
+                raise
             self._proc, self.pid, self.uri, self.started_here = proc, proc.pid, uri, True
             state = {"pid": proc.pid, "port": port, "uri": uri, "storage": str(self.storage),
                      "started_by": os.getpid(), "started_at": datetime.now(timezone.utc).isoformat()}
