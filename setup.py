@@ -17,6 +17,9 @@ setup(
         "dateparser>=1.2",
         "w3lib>=2.1",
         "trafilatura>=2.0",
+        # trafilatura -> justext imports lxml.html.clean, a separate project since lxml 5.2
+        # (lxml 6.2's wheel here offers no 'html_clean' extra): without it no spider imports
+        "lxml_html_clean>=0.1",
         "simhash>=2.1",
         "datasketch>=1.6",
     ],
