@@ -334,34 +334,32 @@ def test_export_equals_what_was_stored(loopback_crawls, mongo_uri, tmp_path):
     stored_articles = {d["canonical_url"]: d for d in db.articles.find()}
     stored_tickers = {(d["site"], d["headline"]): d for d in db.tickers.find()}
     assert (len(stored_articles), len(stored_tickers)) == (2, 14)
-    for fmt in ("jsonl", "json", "jsonfeed"):
-        for kind, stored in (("article", stored_articles), ("ticker", stored_tickers)):
-            out = tmp_path / f"{kind}.{fmt}"
-            proc = run_export(mongo_uri, database, "-f", fmt, "--type", kind, "-o", str(out))
-            assert proc.returncode == 0, proc.stderr
-            assert f"exported {len(stored)} items to {out}" in proc.stderr
-            text = out.read_text(encoding="utf-8")
-            if fmt == "jsonfeed":
-                feed = json.loads(text)
-                assert feed["version"] == "https://jsonfeed.org/version/1.1"
-                if kind == "article":
-                    assert {i["id"] for i in feed["items"]} == set(stored)
-                    for item in feed["items"]:
-                        published = datetime.fromisoformat(item["date_published"])
-                        assert published == stored[item["id"]]["published"] and published.utcoffset() == timedelta(0)
-                        assert item["title"] == stored[item["id"]]["title"]
-                else:
-                    assert len(feed["items"]) == 14
-                continue
-            items = [json.loads(line) for line in text.splitlines()] if fmt == "jsonl" else json.loads(text)
-            assert len(items) == len(stored)
-            for item in items:
-                key = item["canonical_url"] if kind == "article" else (item["site"], item["headline"])
-                expected = {k: _jsonable(v) for k, v in stored[key].items() if not is_internal_field(k)}
-                assert item == expected  # every exported field is the stored value; datetimes UTC ISO 8601
-                for name in ("published", "crawled_at", "first_seen", "last_seen"):
-                    if item.get(name):
-                        assert item[name].endswith("+00:00")
+    runs = [("jsonl", "article", stored_articles), ("jsonl", "ticker", stored_tickers),
+            ("json", "article", stored_articles), ("jsonfeed", "article", stored_articles)]
+    for fmt, kind, stored in runs:
+        out = tmp_path / f"{kind}.{fmt}"
+        proc = run_export(mongo_uri, database, "-f", fmt, "--type", kind, "-o", str(out))
+        assert proc.returncode == 0, proc.stderr
+        assert f"exported {len(stored)} items to {out}" in proc.stderr
+        text = out.read_text(encoding="utf-8")
+        if fmt == "jsonfeed":
+            feed = json.loads(text)
+            assert feed["version"] == "https://jsonfeed.org/version/1.1"
+            assert {i["id"] for i in feed["items"]} == set(stored)
+            for item in feed["items"]:
+                published = datetime.fromisoformat(item["date_published"])
+                assert published == stored[item["id"]]["published"] and published.utcoffset() == timedelta(0)
+                assert item["title"] == stored[item["id"]]["title"]
+            continue
+        items = [json.loads(line) for line in text.splitlines()] if fmt == "jsonl" else json.loads(text)
+        assert len(items) == len(stored)
+        for item in items:
+            key = item["canonical_url"] if kind == "article" else (item["site"], item["headline"])
+            expected = {k: _jsonable(v) for k, v in stored[key].items() if not is_internal_field(k)}
+            assert item == expected  # every exported field is the stored value; datetimes UTC ISO 8601
+            for name in ("published", "crawled_at", "first_seen", "last_seen"):
+                if item.get(name):
+                    assert item[name].endswith("+00:00")
 
 
 # ----------------------------------------------------------------------------- the server killed mid-crawl
