@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat setup.py requirements.lock | cksum | cut
 $(STAMP): setup.py requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c requirements.lock -e '.[test]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[test,server]'
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 # Re-resolve every dependency (setup.py install_requires + the `test` extra) to the newest versions
@@ -22,9 +22,18 @@ lock:
 
 install: $(STAMP)
 
-# MongoDB is written when MONGO_URI is set (e.g. mongodb://localhost:27017); otherwise feed only.
+# Items are stored in MongoDB: MONGO_URI when set, else a local MongoDB-compatible server that
+# newscrawl starts and stops itself (data in data/db); then the store is exported from MongoDB
+# beside the per-run feeds.  MONGO_ENABLED=0: feeds only.
+EXPORT_DIR ?= data/replay/export
 crawl: $(STAMP)
-	MONGO_ENABLED=$(if $(MONGO_URI),1,0) $(VENV)/bin/scrapy crawlall --replay data/snapshot -s WARC_ENABLED=1
+	$(VENV)/bin/scrapy crawlall --replay data/snapshot -s WARC_ENABLED=1
+ifeq ($(filter 0 False false,$(MONGO_ENABLED)),)
+	@mkdir -p $(EXPORT_DIR)
+	$(VENV)/bin/scrapy export -o $(EXPORT_DIR)/articles.jsonl
+	$(VENV)/bin/scrapy export --type ticker -o $(EXPORT_DIR)/tickers.jsonl
+	@echo "newscrawl: store: $(if $(MONGO_URI),the MongoDB of MONGO_URI,the local server's data/db/ (delete it to start empty)); exported from it: $(EXPORT_DIR)/articles.jsonl, $(EXPORT_DIR)/tickers.jsonl"
+endif
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -q

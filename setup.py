@@ -30,6 +30,9 @@ setup(
     extras_require={
         "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],
         "redis": ["scrapy-redis>=0.9.1", "redis>=5"],
+        # the local MongoDB-compatible server used when MONGO_URI is not set (GPL-2.0, run as a
+        # separate process, never imported); the Makefile installs it with the test extra
+        "server": ["secantusdb==0.7.0b3"],
     },
     entry_points={
         "scrapy": ["settings = newscrawl.settings"],

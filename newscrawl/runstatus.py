@@ -13,7 +13,8 @@ code  meaning
       or could not even be spooled (``newscrawl/mongo/lost``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
 6     a spider could not start: configuration error (bad spider argument, bad
-      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication)
+      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication, the local
+      server cannot start, ``REDIS_URL`` without ``MONGO_URI``)
 75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
 ====  =====================================================================
 
@@ -119,6 +120,14 @@ def summary_line(crawler, failed: dict | None = None, settings=None) -> str:
     if failed and name in failed:
         return f"newscrawl: {name}: FAILED {reasons[0]}"
     head = f"FAILED {'; '.join(reasons)}" if reasons else "ok"
-    return (f"newscrawl: {name}: {head}; finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
+    line = (f"newscrawl: {name}: {head}; finish_reason={s.get('finish_reason')} pages={s.get('newscrawl/pages', 0)} "
             f"articles={s.get('newscrawl/articles', 0)} items={s.get('item_scraped_count', 0)} "
             f"dropped={s.get('item_dropped_count', 0)}")
+    if any(k.startswith("newscrawl/mongo/") for k in s):  # storage ran: items MongoDB acknowledged this run
+        line += f" stored={stored_count(s)} spooled={s.get('newscrawl/mongo/spool_remaining', 0)}"
+    return line
+
+
+def stored_count(stats: dict) -> int:
+    """Items of this run acknowledged by MongoDB (new, changed or already stored as they are)."""
+    return sum(stats.get(f"newscrawl/mongo/{k}", 0) for k in ("written", "updated", "unchanged"))

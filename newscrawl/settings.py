@@ -91,12 +91,15 @@ DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
 
 # --- MongoDB ------------------------------------------------------------------
 MONGO_ENABLED = True
-MONGO_URI = "mongodb://localhost:27017"
+MONGO_URI = None  # None: a local MongoDB-compatible server started by newscrawl (newscrawl.storage.local_server)
+MONGO_LOCAL_DIR = "data/db"  # its data folder (delete it to start empty)
+MONGO_LOCAL_START_TIMEOUT = 60.0  # seconds to wait for it to start (or for another command starting it)
 MONGO_DATABASE = None  # None: the database named in MONGO_URI, else "newscrawl"
 MONGO_ARTICLES_COLLECTION = "articles"
 MONGO_TICKERS_COLLECTION = "tickers"
 MONGO_REVISIONS_COLLECTION = "revisions"  # previous versions of changed articles; "" = not kept
 MONGO_WRITE_CONCERN = "majority"
+MONGO_WRITE_JOURNAL = True  # j=True: an acknowledged write survives a server crash
 MONGO_SERVER_SELECTION_TIMEOUT_MS = 3000
 MONGO_CONNECT_TIMEOUT_MS = 10000
 MONGO_SOCKET_TIMEOUT_MS = 60000  # 0 = none
@@ -148,6 +151,7 @@ ENV_OVERRIDES = (
     "MONGO_URI",
     "MONGO_DATABASE",
     "MONGO_ENABLED",
+    "MONGO_LOCAL_DIR",
     "REPLAY_DIR",
     "WARC_ENABLED",
     "WARC_DIR",

@@ -306,9 +306,12 @@ def test_real_client_is_tz_aware_utc():
     try:
         opts = client.codec_options
         assert opts.tz_aware is True and opts.tzinfo == UTC
-        assert client.write_concern.document == {"w": "majority"}
+        assert client.write_concern.document == {"w": "majority", "j": True}  # acknowledged = in the journal
     finally:
         client.close()
+    off = Settings({"MONGO_URI": "mongodb://127.0.0.1:1", "MONGO_WRITE_JOURNAL": "0"})
+    with MongoConfig.from_settings(off).make_client(connect=False) as client:
+        assert client.write_concern.document == {"w": "majority"}
 
 
 # ----------------------------------------------------------------------------- spool
@@ -346,6 +349,53 @@ def test_spool_files_owned_by_a_live_writer_are_not_claimed(tmp_path):
     (claimed,) = list(other.claim_all())
     assert claimed.items == 1
     claimed.keep()
+
+
+def test_summary_does_not_count_a_batch_acknowledged_while_it_looks(tmp_path, monkeypatch):
+    """Issue 12 (a): ``crawlall`` exited 4 with every item stored -- spider A's close counted, as
+    left in the spool, a batch that spider B (same process, same spool folder) was sending and
+    acknowledged between A reading the file and A testing its lock."""
+    from newscrawl.storage import spool as spool_module
+
+    batch = Spool(tmp_path).write_batch(ops_for_item(article(1)))  # B: sealed, locked, being sent
+    real_try_lock = spool_module._try_lock
+
+    def acknowledged_now(fh):
+        if batch.path is not None:
+            batch.ack()  # B's bulk write is acknowledged at this instant: unlinked, lock released
+        return real_try_lock(fh)
+
+    monkeypatch.setattr(spool_module, "_try_lock", acknowledged_now)
+    s = Spool(tmp_path).summary()
+    assert (s.batches, s.items, s.ops) == (0, 0, 0)
+
+
+def test_a_segment_being_created_is_never_claimed_by_a_replayer(tmp_path, monkeypatch):
+    """Between creating a segment file and locking it, another spider replaying the shared spool
+    at its open could claim it empty and acknowledge (delete) it: the segment's items were lost."""
+    from newscrawl.storage import spool as spool_module
+
+    replayer = Spool(tmp_path)
+    real_try_lock = spool_module._try_lock
+    claimed = []
+
+    def replay_meanwhile(fh):
+        spool_module._try_lock = real_try_lock  # once
+        claimed.extend(replayer.claim_all())
+        for b in claimed:
+            b.ack()  # an empty batch is acknowledged at once (MongoWriter.replay_pending)
+        return real_try_lock(fh)
+
+    monkeypatch.setattr(spool_module, "_try_lock", replay_meanwhile)
+    seg = Spool(tmp_path).new_segment()
+    seg.append(ops_for_item(article(1)))
+    seg.append(ops_for_item(article(2)))
+    assert claimed == []
+    batch = seg.seal()
+    assert batch.items == 2 and batch.path.exists()
+    assert [p.name for p in replayer.pending_paths()] == [batch.path.name]
+    batch.keep()
+    assert replayer.summary().items == 2
 
 
 def test_orphaned_segment_with_torn_line_is_replayed(tmp_path, client):

@@ -27,6 +27,7 @@ from newscrawl import runstatus
 from newscrawl.feeds import use_replay_folders
 from newscrawl.lock import LockHeld, RunLock
 from newscrawl.middlewares import open_snapshot
+from newscrawl.storage import local_server
 from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,21 @@ class Command(ScrapyCommand):
                     sys.stderr.write(runstatus.summary_line(c, self.failed, self.settings) + "\n")
             if opts.report:
                 self._write_report(opts.report, names)
+
+            # one local MongoDB-compatible server (no MONGO_URI) for every spider of the run,
+            # and for the --sequential children (they join it); stopped when the run ends
+            with local_server.held(self.settings):
+                if opts.sequential:
+                    self.exitcode = self._run_sequential(names, opts, self._child_args(opts))
+                else:
+                    crawlers = self._run(names, opts)
+                    self.exitcode = runstatus.exit_code_for(crawlers, self.settings, failed=self.failed)
+                    for c in crawlers:
+                        sys.stderr.write(runstatus.summary_line(c, self.failed) + "\n")
+                    sys.stderr.write(self._totals_line(crawlers) + "\n")
+        except local_server.LocalServerError as exc:
+            sys.stderr.write(f"newscrawl: cannot start: {exc}\n")
+            self.exitcode = runstatus.EXIT_CANNOT_START
         finally:
             if lock:
                 lock.release()
@@ -136,6 +152,22 @@ class Command(ScrapyCommand):
             sys.stderr.write(f"newscrawl: report not written to {path}: {type(exc).__name__}: {exc}\n")
             return
         sys.stderr.write(f"newscrawl: report of {len(data.runs)} spider runs written to {path}\n")
+    def _totals_line(self, crawlers) -> str:
+        """Where the run's items went: the feeds, and what MongoDB acknowledged."""
+        stats = [runstatus._stats(c) for c in crawlers]
+        items = sum(st.get("item_scraped_count", 0) for st in stats)
+        feeds = f"{self.settings.get('NEWSCRAWL_FEED_DIR', 'data/feeds').rstrip('/')}/<spider>/"
+        line = f"newscrawl: {items} items in the feeds under {feeds}"
+        if any(k.startswith("newscrawl/mongo/") for st in stats for k in st):
+            from newscrawl.storage.client import MongoConfig
+
+            config = MongoConfig.from_settings(self.settings)
+            line += (f"; stored in MongoDB {config.masked_uri} (database {config.database!r}): "
+                     f"{sum(runstatus.stored_count(st) for st in stats)}, left in the spool: "
+                     f"{sum(st.get('newscrawl/mongo/spool_remaining', 0) for st in stats)}")
+        else:
+            line += "; MongoDB storage off (MONGO_ENABLED=0)"
+        return line
 
     @staticmethod
     def _child_args(opts) -> list[str]:

@@ -26,7 +26,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl import export
-from newscrawl.storage.client import MongoConfig, client_from_settings, redact
+from newscrawl.storage.client import MongoConfig, MongoConfigError, client_from_settings, redact
 
 
 def _split_sites(values) -> list[str]:
@@ -130,6 +130,10 @@ class Command(ScrapyCommand):
         try:
             client = client_from_settings(self.settings, config)
             owned = not self.settings.get("MONGO_CLIENT_FACTORY")  # an injected client is the caller's to close
+        except MongoConfigError as exc:  # the local server (no MONGO_URI) cannot be used: says what to do
+            sys.stderr.write(f"export: {exc}\n")
+            self.exitcode = 1
+            return
         except (PyMongoError, ValueError) as exc:
             return self.fail(f"cannot connect to {where}", exc, config)
         try:

@@ -94,6 +94,10 @@ class Command(ScrapyCommand):
             return
         try:
             client = client_from_settings(settings, config)
+        except MongoConfigError as exc:  # the local server (no MONGO_URI) cannot be used: says what to do
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
         except Exception as exc:  # noqa: BLE001 - InvalidURI, ConfigurationError, ValueError (w=0)
             print(f"error: MongoDB {config.masked_uri}: bad configuration: {short_error(exc, uri=config.uri)}", file=sys.stderr)
             self.exitcode = 2

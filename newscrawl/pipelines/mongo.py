@@ -154,6 +154,8 @@ class MongoPipeline:
     def _open_in_thread(self):
         try:
             client = client_for(self.crawler)
+        except MongoConfigError:  # the local server cannot be used (one line that says what to do)
+            raise
         except ValueError as exc:  # w=0 (MongoConfig.make_client)
             raise MongoConfigError(f"MongoDB {self.config.masked_uri}: {redact(str(exc), self.config.uri)}") from None
         except Exception as exc:  # noqa: BLE001 - InvalidURI / ConfigurationError / a bad factory

@@ -132,6 +132,8 @@ class MongoConfig:
     connect_timeout_ms: int = 10000
     socket_timeout_ms: int = 60000
     uri_database: str | None = None
+    write_journal: bool = True
+    local_dir: str = "data/db"
 
     @classmethod
     def from_settings(cls, settings) -> "MongoConfig":
@@ -144,7 +146,7 @@ class MongoConfig:
         wc = settings.get("MONGO_WRITE_CONCERN", "majority")
         if isinstance(wc, str) and wc.isdigit():
             wc = int(wc)
-        uri = settings.get("MONGO_URI", "mongodb://localhost:27017")
+        uri = settings.get("MONGO_URI") or None  # None: the local server (newscrawl.storage.local_server)
         uri_database = database_from_uri(uri)
         return cls(
             enabled=settings.getbool("MONGO_ENABLED", True),
@@ -157,23 +159,40 @@ class MongoConfig:
             connect_timeout_ms=settings.getint("MONGO_CONNECT_TIMEOUT_MS", 10000),
             socket_timeout_ms=settings.getint("MONGO_SOCKET_TIMEOUT_MS", 60000),
             uri_database=uri_database,
+            write_journal=settings.getbool("MONGO_WRITE_JOURNAL", True),
+            local_dir=settings.get("MONGO_LOCAL_DIR") or "data/db",
         )
 
     @property
+    def local(self) -> bool:
+        """True when no ``MONGO_URI`` is set: the local server is used."""
+        return not self.uri
+
+    @property
     def masked_uri(self) -> str:
+        if self.local:
+            return f"(local server, {self.local_dir})"
         return mask_uri(self.uri)
 
-    def make_client(self, **kwargs):
-        """Build a lazy ``MongoClient`` (no network I/O happens here).
+    def make_client(self, *, uri: str | None = None, client_class=None, **kwargs):
+        """Build a lazy ``MongoClient`` (no network I/O happens here) on ``uri`` (default:
+        ``self.uri``), of ``client_class`` (default ``pymongo.MongoClient``).
 
-        Raises :class:`pymongo.errors.ConfigurationError` / ``InvalidURI`` for a
-        malformed URI, and ``ValueError`` for ``w=0`` (unacknowledged writes lose
-        items silently, so they are refused).
+        Writes wait for the journal (``j=True``) unless ``MONGO_WRITE_JOURNAL`` is off:
+        an acknowledged write then survives a crash of the server (SecantusDB loses
+        acknowledged writes on SIGKILL without it; MongoDB's replica sets journal
+        ``majority`` writes anyway).  Raises :class:`pymongo.errors.ConfigurationError`
+        / ``InvalidURI`` for a malformed URI, ``ValueError`` for ``w=0``
+        (unacknowledged writes lose items silently, so they are refused) and for no
+        URI at all (the local server is started by :func:`client_from_settings`).
         """
         import pymongo
 
         if self.write_concern in (0, "0"):
             raise ValueError("MONGO_WRITE_CONCERN=0 (unacknowledged writes) is refused: items could be lost silently")
+        uri = uri or self.uri
+        if not uri:
+            raise ValueError("no MONGO_URI: use client_from_settings() to start the local server")
         opts = dict(
             tz_aware=True,
             tzinfo=timezone.utc,
@@ -184,8 +203,10 @@ class MongoConfig:
             retryWrites=True,
             appname="newscrawl",
         )
+        if self.write_journal:
+            opts["journal"] = True
         opts.update(kwargs)
-        return pymongo.MongoClient(self.uri, **opts)
+        return (client_class or pymongo.MongoClient)(uri, **opts)
 
 
 _CLIENT_LOCK = threading.Lock()
@@ -194,8 +215,12 @@ _CLIENT_LOCK = threading.Lock()
 def client_from_settings(settings, config: MongoConfig | None = None):
     """Build a new client from Scrapy ``settings`` (honours ``MONGO_CLIENT_FACTORY``).
 
-    Used by :func:`client_for` and by ``scrapy mongo-replay``.  Raises what
-    ``make_client`` raises (``ConfigurationError``/``InvalidURI``, ``ValueError``).
+    Without ``MONGO_URI`` the client is on the local server
+    (:mod:`newscrawl.storage.local_server`), started or joined here (blocking, ~1-2 s
+    for a start) and released when the client is closed.  Used by :func:`client_for`,
+    ``scrapy export`` and ``scrapy mongo-replay``.  Raises what ``make_client`` raises
+    (``ConfigurationError``/``InvalidURI``, ``ValueError``) and
+    :class:`~newscrawl.storage.local_server.LocalServerError`.
     """
     config = config or MongoConfig.from_settings(settings)
     factory = settings.get("MONGO_CLIENT_FACTORY")
@@ -203,7 +228,15 @@ def client_from_settings(settings, config: MongoConfig | None = None):
         from scrapy.utils.misc import load_object
 
         factory = load_object(factory)
-    return factory(config) if factory else config.make_client()
+    if factory:
+        return factory(config)
+    if config.local:
+        from newscrawl.storage import local_server
+
+        if config.write_concern in (0, "0"):  # refused before a server is started for nothing
+            raise ValueError("MONGO_WRITE_CONCERN=0 (unacknowledged writes) is refused: items could be lost silently")
+        return local_server.client(settings, config)
+    return config.make_client()
 
 
 def close_client(crawler) -> None:
