@@ -111,16 +111,6 @@ class Command(ScrapyCommand):
                 self.exitcode = runstatus.EXIT_LOCKED
                 return
         try:
-            if opts.sequential:
-                self.exitcode = self._run_sequential(names, opts, self._child_args(opts))
-            else:
-                crawlers = self._run(names, opts)
-                self.exitcode = runstatus.exit_code_for(crawlers, self.settings, failed=self.failed)
-                for c in crawlers:
-                    sys.stderr.write(runstatus.summary_line(c, self.failed, self.settings) + "\n")
-            if opts.report:
-                self._write_report(opts.report, names)
-
             # one local MongoDB-compatible server (no MONGO_URI) for every spider of the run,
             # and for the --sequential children (they join it); stopped when the run ends
             with local_server.held(self.settings):
@@ -130,8 +120,10 @@ class Command(ScrapyCommand):
                     crawlers = self._run(names, opts)
                     self.exitcode = runstatus.exit_code_for(crawlers, self.settings, failed=self.failed)
                     for c in crawlers:
-                        sys.stderr.write(runstatus.summary_line(c, self.failed) + "\n")
+                        sys.stderr.write(runstatus.summary_line(c, self.failed, self.settings) + "\n")
                     sys.stderr.write(self._totals_line(crawlers) + "\n")
+            if opts.report:
+                self._write_report(opts.report, names)
         except local_server.LocalServerError as exc:
             sys.stderr.write(f"newscrawl: cannot start: {exc}\n")
             self.exitcode = runstatus.EXIT_CANNOT_START
@@ -152,6 +144,7 @@ class Command(ScrapyCommand):
             sys.stderr.write(f"newscrawl: report not written to {path}: {type(exc).__name__}: {exc}\n")
             return
         sys.stderr.write(f"newscrawl: report of {len(data.runs)} spider runs written to {path}\n")
+
     def _totals_line(self, crawlers) -> str:
         """Where the run's items went: the feeds, and what MongoDB acknowledged."""
         stats = [runstatus._stats(c) for c in crawlers]
