@@ -30,6 +30,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl import runstatus
+from newscrawl.arabic import match_key
 from newscrawl.export import is_internal_field
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.storage.client import MongoConfig
@@ -260,17 +261,19 @@ def test_loopback_crawl_stores_every_feed_item_exactly_once(loopback_crawls):
     (feed, *_) = feed_items(c["tmp"], "jannah_demo")
     articles = [i for i in feed if "title" in i]
     tickers = [i for i in feed if "headline" in i]
-    # 25 article URLs all serve the one real article page: 1 story stored, the other 24 URLs are
+    # 33 article URLs (every story link of the real Jannah demo home page) all serve the one real
+    # article page: 1 story stored, the other 32 URLs are
     # its same-site aliases (dropped from the feed); 7 ticker headlines
     assert (len(articles), len(tickers)) == (1, 7)
     stored = c["after_first"]
     assert len(stored["articles"]) == 1 and len(stored["tickers"]) == 7
     assert [d["canonical_url"] for d in stored["articles"]] == [articles[0]["canonical_url"]]
     assert sorted(d["headline"] for d in stored["tickers"]) == sorted(i["headline"] for i in tickers)
-    assert {d["headline_norm"] for d in stored["tickers"]} == {i["headline_norm"] for i in tickers}
+    # feeds keep to the public schema: the stored match keys are those of the fed headlines
+    assert {d["headline_norm"] for d in stored["tickers"]} == {match_key(i["headline"]) for i in tickers}
     (story,) = stored["articles"]
     urls = {canonicalize(c["site"].base + p) for p in c["site"].articles}
-    assert len(story["aliases"]) == 24 and {story["canonical_url"], *story["aliases"]} == urls
+    assert len(story["aliases"]) == 32 and {story["canonical_url"], *story["aliases"]} == urls
     assert story["first_seen"] == story["last_seen"] and story["first_seen"].utcoffset() == timedelta(0)
     assert "newscrawl: jannah_demo:" in c["first"].stderr and " stored=8 spooled=0" in c["first"].stderr
     # indexes: keys and uniqueness
@@ -288,8 +291,8 @@ def test_second_crawl_skips_the_urls_stored_in_the_server(loopback_crawls):
     c = loopback_crawls
     assert c["second"].returncode == 0, c["second"].stderr[-3000:]
     first_articles = {p for p in c["first_fetched"] if ARTICLE_PATH.match(p)}
-    assert len(first_articles) == 25
-    assert [p for p in c["second_fetched"] if ARTICLE_PATH.match(p)] == []  # all 25 known from MongoDB
+    assert len(first_articles) == 33
+    assert [p for p in c["second_fetched"] if ARTICLE_PATH.match(p)] == []  # all 33 known from MongoDB
     assert "/rtl/" in c["second_fetched"]  # the home page (ticker) is always fetched
     assert not (c["tmp"] / "state" / "jannah_demo.jsonl").exists()  # read from the server, not the file
     stored = c["after_second"]
@@ -307,7 +310,7 @@ def test_a_copy_on_another_site_is_linked_by_republished_by(loopback_crawls):
     (copy,) = list(db.articles.find({"site": "eldigitaldealbacete"}))
     assert copy["duplicate_of"] == original["canonical_url"] and copy["canonical_url"].startswith(c["mirror"].base)
     assert original["republished_by"] == [{"site": "eldigitaldealbacete", "url": copy["canonical_url"]}]
-    assert len(copy["aliases"]) == 24
+    assert len(copy["aliases"]) == 32
     assert db.articles.count_documents({}) == 2
     assert Counter(t["site"] for t in db.tickers.find()) == {"jannah_demo": 7, "eldigitaldealbacete": 7}
 
@@ -367,7 +370,7 @@ def test_server_killed_mid_crawl_then_restarted_and_replayed_loses_and_duplicate
     database = "newscrawl"
     with MongoTestServer(storage_path=tmp_path / "db") as server, LoopbackSite(extra_articles=35) as site:
         settings = crawl_settings(
-            tmp_path, server.uri, database, DEDUPE_ENABLED="0",  # 60 URLs of one page: 60 documents
+            tmp_path, server.uri, database, DEDUPE_ENABLED="0",  # 68 URLs of one page: 68 documents
             DOWNLOAD_DELAY="0.08", CONCURRENT_REQUESTS_PER_DOMAIN="1", MONGO_BATCH_SIZE="5",
             MONGO_FLUSH_INTERVAL="0.2", MONGO_RETRY_TIMES="1", MONGO_RETRY_BACKOFF="0.05",
             MONGO_SERVER_SELECTION_TIMEOUT_MS="300", MONGO_OUTAGE_PROBE_INTERVAL="600")
@@ -385,8 +388,8 @@ def test_server_killed_mid_crawl_then_restarted_and_replayed_loses_and_duplicate
         assert "MongoDB kept failing" in err
         (feed,) = feed_items(tmp_path, "jannah_demo")
         feed_articles = {i["canonical_url"] for i in feed if "title" in i}
-        feed_tickers = {i["headline_norm"] for i in feed if "headline" in i}
-        assert len(feed_articles) == fetched_after_kill == 60 and len(feed_tickers) == 7
+        feed_tickers = {match_key(i["headline"]) for i in feed if "headline" in i}
+        assert len(feed_articles) == fetched_after_kill == 68 and len(feed_tickers) == 7
         spooled = Spool(tmp_path / "spool").summary()
         assert 0 < spooled.items and spooled.locked == 0
 
@@ -402,7 +405,7 @@ def test_server_killed_mid_crawl_then_restarted_and_replayed_loses_and_duplicate
         with pymongo.MongoClient(server.uri, serverSelectionTimeoutMS=5000) as check:
             db = check[database]
             stored_articles = db.articles.distinct("canonical_url")
-            assert db.articles.count_documents({}) == len(stored_articles) == 60  # nothing duplicated
+            assert db.articles.count_documents({}) == len(stored_articles) == 68  # nothing duplicated
             assert set(stored_articles) == feed_articles  # nothing lost
             assert db.tickers.count_documents({}) == 7 and set(db.tickers.distinct("headline_norm")) == feed_tickers
         assert Spool(tmp_path / "spool").summary().items == 0
@@ -424,9 +427,10 @@ def test_snapshot_crawl_stores_every_item_and_exits_0(mongo_uri, tmp_path):
         try:
             db = client[database]
             assert proc.returncode == 0, proc.stderr[-3000:]
-            assert db.articles.count_documents({}) == 8 and db.tickers.count_documents({}) == 19
-            assert Counter(d["site"] for d in db.tickers.find()) == {"youm7": 10, "jannah_demo": 7, "sputnik_ar": 2}
-            assert "stored in MongoDB" in proc.stderr and "): 27, left in the spool: 0" in proc.stderr
+            assert db.articles.count_documents({}) == 11 and db.tickers.count_documents({}) == 39
+            assert Counter(d["site"] for d in db.tickers.find()) == {"youm7": 10, "thenassauguardian": 10, "hatawtabloid": 10,
+                                                                   "jannah_demo": 7, "sputnik_ar": 2}
+            assert "stored in MongoDB" in proc.stderr and "): 50, left in the spool: 0" in proc.stderr
         finally:
             client.drop_database(database)
 
