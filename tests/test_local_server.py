@@ -60,7 +60,8 @@ def scrapy(*args, timeout=180) -> subprocess.CompletedProcess:
 def crawl_args(tmp: Path, site) -> list[str]:
     settings = {"NEWSCRAWL_FEED_DIR": tmp / "feeds", "NEWSCRAWL_STATE_DIR": tmp / "state",
                 "MONGO_SPOOL_DIR": tmp / "spool", "MONGO_LOCAL_DIR": tmp / "db", "AUTOTHROTTLE_ENABLED": "0",
-                "DOWNLOAD_DELAY": "0", "LOG_LEVEL": "INFO"}
+                "DOWNLOAD_DELAY": "0", "LOG_LEVEL": "INFO",
+                "NEWSCRAWL_LOG_STATS": "1"}  # the stats dump (DEBUG otherwise) is read below
     args = ["-a", f"start_url={site.base}/rtl/"]
     for k, v in settings.items():
         args += ["-s", f"{k}={v}"]

@@ -67,8 +67,8 @@ def test_main_job_ends_each_spider_with_one_summary_line(main_job):
     proc, tmp = main_job
     done = {m["spider"]: m for m in (re.search(r"INFO: done: (?P<spider>\w+): (?P<rest>.*)", line)
                                      for line in proc.stderr.splitlines()) if m}
-    assert sorted(done) == ["albayan", "alyaum", "assabah", "elbaladtv", "eldigitaldealbacete", "jannah_demo",
-                            "lbci", "sputnik_ar", "youm7"]
+    assert sorted(done) == ["albayan", "alyaum", "assabah", "elbaladtv", "eldigitaldealbacete", "eyethunews",
+                            "hatawtabloid", "jannah_demo", "lbci", "sputnik_ar", "thenassauguardian", "youm7"]
     youm7 = done["youm7"]["rest"]
     assert youm7.startswith("finished; 11 items (1 articles, 10 tickers); MongoDB off; exported 11 to ")
     feed = re.search(r"exported 11 to (\S+\.jsonl)", youm7)[1]

@@ -74,7 +74,7 @@ def db_name(mongo_uri):
 def crawl(site, tmp, mongo_uri, db_name, n: int) -> int:
     settings = {"NEWSCRAWL_FEED_DIR": tmp / "feeds", "NEWSCRAWL_STATE_DIR": tmp / "state",
                 "MONGO_SPOOL_DIR": tmp / "spool", "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0",
-                "LOG_LEVEL": "INFO", "MONGO_DATABASE": db_name, "STATS_DUMP": "1",
+                "LOG_LEVEL": "INFO", "MONGO_DATABASE": db_name, "STATS_DUMP": "1", "NEWSCRAWL_LOG_STATS": "1",
                 "LOG_FILE": tmp / f"crawl-{n}.log"}
     return run_all(["alyaum"], settings=settings, spider_args={"start_url": site.base + PATH, "follow": "0"},
                    env={"MONGO_ENABLED": "1", "MONGO_URI": mongo_uri}, timeout=180)
