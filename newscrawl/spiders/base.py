@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import TextResponse, XmlResponse
 
-from newscrawl.encoding import repair_encoding
+from newscrawl.encoding import repair_encoding, replacement_count
 from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
 from newscrawl.urls import host_in_domains
 
@@ -156,6 +156,11 @@ class NewsSpider(scrapy.Spider):
         if repaired:
             self._inc(f"newscrawl/encoding/repaired/{repaired}")
             logger.warning("wrong charset declared, page re-decoded (%s): %s", repaired, response.url)
+        replaced = replacement_count(response)
+        if replaced:
+            self._inc("newscrawl/encoding/replacement_chars", replaced)
+            self._inc("newscrawl/encoding/pages_with_replacements")
+            logger.info("%d undecodable byte(s) replaced by U+FFFD (%s): %s", replaced, response.encoding, response.url)
         now = datetime.now(timezone.utc)
         yield from self.parse_ticker(response, now)
         try:
