@@ -239,3 +239,81 @@ def test_links_to_other_schemes_and_ports_are_offsite():
     assert site._is_internal("https://www.youm7.com:443/story/1")
     assert not site._is_internal("https://www.youm7.com:8443/story/1")
     assert not site._is_internal("ftp://www.youm7.com/story/1")
+
+
+# ---------------------------------------------------------------- 10. counts that add up
+def test_every_alias_of_a_crawl_is_stored_and_counted(tmp_path):
+    """Same-site copies arriving after the last stored article (a crawl's usual tail) gave
+    segments of alias ops only -- zero items -- which were never flushed: on a real crawl of
+    324 copies only 107 aliases were stored.  Each alias is now stored, and the counts add up."""
+    import asyncio
+
+    import mongomock_ng
+
+    from tests.test_mongo_pipeline import DB, article, feed, pipeline_for
+
+    client = mongomock_ng.MongoClient(tz_aware=True)
+    stories = [article(i) for i in range(1, 101)]  # one full batch: the copies start a new segment
+    story = stories[0]
+    copies = [article(100 + i, alias_of=story["canonical_url"]) for i in range(250)]
+    again = [article(100, alias_of=story["canonical_url"])]  # one copy URL seen twice
+    missing = [article(999, alias_of="https://news.example/alpha/not-stored")]
+    pipeline = pipeline_for(tmp_path, client, MONGO_BATCH_SIZE=100, MONGO_FLUSH_INTERVAL=60)
+
+    async def crawl():
+        await pipeline.open_spider()
+        await feed(pipeline, [*stories, *copies, *again, *missing])
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
+    stats = pipeline.crawler.stats.get_stats()
+    stored = client[DB]["articles"].find_one({"canonical_url": story["canonical_url"]})
+    assert sorted(stored["aliases"]) == sorted(c["canonical_url"] for c in copies)
+    assert stats["newscrawl/mongo/aliases_linked"] == 250
+    assert stats["newscrawl/mongo/aliases_known"] == 1
+    assert stats["newscrawl/mongo/aliases_missing"] == 1
+    assert stats["newscrawl/mongo/spool_remaining"] == 0
+
+
+def test_keys_that_sanitize_to_the_same_name_keep_both_values():
+    from newscrawl.storage.writer import to_bson_value
+
+    assert to_bson_value({"$a": 1, "\uff04a": 2}) == {"\uff04a": 2, "\uff04a~2": 1}
+    assert to_bson_value({"\uff04a": 2, "$a": 1}) == {"\uff04a": 2, "\uff04a~2": 1}
+    assert to_bson_value({"a.b": 1, "a$b": 2, "x": {"$k": 3}}) == {"a\uff0eb": 1, "a\uff04b": 2, "x": {"\uff04k": 3}}
+
+
+def _strict_json(line: str):
+    def refuse(token):
+        raise ValueError(f"not JSON: {token}")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_nan_and_infinity_are_written_as_null_in_feeds_and_counted():
+    import io
+
+    from newscrawl.exporters import JsonExporter, JsonLinesExporter
+    from newscrawl.pipelines.normalize import ArabicNormalizationPipeline
+    from tests.test_mongo_pipeline import article
+
+    item = article(1)
+    item["images"] = [{"url": "https://news.example/i.jpg", "caption": None, "width": float("nan")}]
+    for exporter_cls in (JsonLinesExporter, JsonExporter):
+        out = io.BytesIO()
+        exporter = exporter_cls(out)
+        exporter.start_exporting()
+        exporter.export_item(item)
+        exporter.finish_exporting()
+        text = out.getvalue().decode("utf-8")
+        doc = _strict_json(text.strip())
+        doc = doc[0] if isinstance(doc, list) else doc
+        assert doc["images"][0]["width"] is None
+        assert doc["title"] == item["title"]
+
+    crawler = get_crawler(NewsSpider)
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    out = ArabicNormalizationPipeline(crawler.stats).process_item(item)
+    assert out["images"][0]["width"] is None
+    assert crawler.stats.get_value("newscrawl/values/non_finite_nulled") == 1

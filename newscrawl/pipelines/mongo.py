@@ -229,7 +229,8 @@ class MongoPipeline:
                 "Item not stored in MongoDB: cannot append to the spool %s: %s%s", self.spool.directory, exc,
                 "; further spool failures are counted (newscrawl/mongo/lost), not logged" if first else "")
             return item
-        if len(self._segment) >= self.settings.batch_size:
+        # by ops too: alias links count no item, and a segment of alias ops only must be flushed as well
+        if len(self._segment) >= self.settings.batch_size or len(self._segment.ops) >= 2 * self.settings.batch_size:
             self._cut()
         if self._queued > self.settings.max_pending_batches:
             return self._wait_for_room(item)
@@ -243,12 +244,12 @@ class MongoPipeline:
 
     # -- batches -------------------------------------------------------------------------
     def _on_timer(self) -> None:
-        if self._segment is not None and len(self._segment):
+        if self._segment is not None and self._segment.ops:
             self._cut()
 
     def _cut(self) -> None:
         segment = self._segment
-        if segment is None or not len(segment):
+        if segment is None or not segment.ops:  # not len(): an alias-only segment holds ops but no item
             return
         self._segment = self.spool.new_segment()
         self._enqueue(self._flush, segment)

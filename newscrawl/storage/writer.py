@@ -176,12 +176,30 @@ def sanitize_key(key: Any) -> str:
 def to_bson_value(value: Any, path: str = "") -> Any:
     """Return a fresh BSON-ready copy of ``value`` (never the same container).
 
-    Dict keys are sanitized (:func:`sanitize_key`), tuples/sets become lists,
+    Dict keys are sanitized (:func:`sanitize_key`); when two keys of one dict sanitize to
+    the same name (``$a`` and ``＄a``) the one that had to change is stored as
+    ``＄a~2`` (never a silently lost value; logged); tuples/sets become lists,
     aware datetimes are converted to UTC.  Raises :class:`ItemRejected`
     (``naive_datetime``) for a datetime without a UTC offset, naming ``path``.
     """
     if isinstance(value, dict):
-        return {sanitize_key(k): to_bson_value(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        out: dict = {}
+        renamed = []
+        for k, v in value.items():
+            key = sanitize_key(k)
+            converted = to_bson_value(v, f"{path}.{k}" if path else str(k))
+            if key in out or (key != k and key in value):
+                renamed.append((k, key, converted))  # e.g. "$a" and "＄a": both kept, see below
+            else:
+                out[key] = converted
+        for k, key, converted in renamed:
+            n = 2
+            while f"{key}~{n}" in out or f"{key}~{n}" in value:
+                n += 1
+            out[f"{key}~{n}"] = converted
+            logger.warning("field %r of %r: sanitized key %r is taken; stored as %r",
+                           k, path or "item", key, f"{key}~{n}")
+        return out
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_bson_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, datetime):
@@ -763,6 +781,7 @@ class MongoWriter:
         else:
             name = "aliases" if kind == "alias" else "republished"
             counts[f"{name}_linked"] += modified
+            counts[f"{name}_known"] += matched - modified  # the URL was already listed: nothing lost
             counts[f"{name}_missing"] += max(0, n_ok - matched)
 
 
