@@ -9,7 +9,8 @@ code  meaning
       (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
 3     a spider fetched no page at all (site down, DNS, robots, replay miss)
 4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``),
-      or could not even be spooled (``newscrawl/mongo/lost``)
+      could not even be spooled (``newscrawl/mongo/lost``), or were refused for good and
+      kept in ``rejected/`` (``newscrawl/mongo/dropped/*``; ``scrapy mongo-replay --rejected``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
 6     a spider could not start: configuration error (bad spider argument, bad
       MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication)
@@ -66,7 +67,9 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
         codes.append(EXIT_SPIDER_ERROR)
     if not stats.get("newscrawl/pages", 0) and not stats.get("newscrawl/pages/discovery", 0):
         codes.append(EXIT_NO_PAGES)
-    if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0):
+    refused = any(v for k, v in stats.items()
+                  if k.startswith(("newscrawl/mongo/dropped/", "newscrawl/mongo/republished_rejected/")))
+    if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0) or refused:
         codes.append(EXIT_MONGO_SPOOLED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
     if min_items and stats.get("item_scraped_count", 0) < min_items:

@@ -317,3 +317,122 @@ def test_nan_and_infinity_are_written_as_null_in_feeds_and_counted():
     out = ArabicNormalizationPipeline(crawler.stats).process_item(item)
     assert out["images"][0]["width"] is None
     assert crawler.stats.get_value("newscrawl/values/non_finite_nulled") == 1
+
+
+# ---------------------------------------------------------------- 2. transient per-document write errors
+def per_document_error(index: int, code: int, labels: list | None = None):
+    """A bulk update reply with one per-document write error (the document is not applied)."""
+    def action(server, request):
+        reply = server.execute(request, skip=frozenset({index}))
+        error = {"index": index, "code": code, "errmsg": f"transient error {code}"}
+        if labels:
+            error["errorLabels"] = labels
+        reply["writeErrors"] = [error]
+        if labels:
+            reply["errorLabels"] = labels
+        return request.replies(reply)
+
+    return action
+
+
+@pytest.fixture(scope="module")
+def fake_mongod():
+    from tests.test_mongo_wire import FakeMongod
+
+    with FakeMongod() as server:
+        yield server
+
+
+@pytest.mark.parametrize("code,labels", [
+    (11601, None),  # Interrupted (observed under attack)
+    (13388, None),  # StaleConfig (observed under attack)
+    (11602, None),  # InterruptedDueToReplStateChange: retryable-writes specification
+    (1, ["RetryableWriteError"]),  # any code the server labels retryable
+])
+def test_transient_per_document_write_errors_are_retried(fake_mongod, tmp_path, code, labels):
+    from tests.test_mongo_wire import DB as WIRE_DB, article as wire_article, flush, make_writer
+
+    fake_mongod.reset()
+    writer = make_writer(fake_mongod.uri, tmp_path / "spool")
+    try:
+        writer.open()
+        fake_mongod.fault("update", per_document_error(1, code, labels))
+        counts = flush(writer, [wire_article(i) for i in range(3)])
+    finally:
+        writer.client.close()
+    assert counts["written"] == 3 and counts["retries"] == 1
+    assert not [k for k in counts if k.startswith("dropped/")]
+    assert fake_mongod.backend[WIRE_DB]["articles"].count_documents({}) == 3
+    assert not (tmp_path / "spool" / "rejected").exists()
+
+
+def test_transient_error_that_persists_keeps_the_items_spooled(fake_mongod, tmp_path):
+    from tests.test_mongo_wire import article as wire_article, flush, make_writer
+
+    fake_mongod.reset()
+    writer = make_writer(fake_mongod.uri, tmp_path / "spool", retry_times=2)
+    try:
+        writer.open()
+        for _ in range(3):
+            fake_mongod.fault("update", per_document_error(0, 11601))
+        counts = flush(writer, [wire_article(i) for i in range(2)])
+    finally:
+        writer.client.close()
+    assert counts["written"] == 1 and counts["spooled"] == 1  # never "refused for good"
+    assert writer.spool.summary().items == 1
+    assert not (tmp_path / "spool" / "rejected").exists()
+
+
+def _finished_crawler(**stats):
+    from newscrawl.spiders.youm7 import Youm7Spider as S
+
+    crawler = get_crawler(S)
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    crawler.stats.set_value("finish_reason", "finished")
+    crawler.stats.set_value("newscrawl/pages", 3)
+    for k, v in stats.items():
+        crawler.stats.set_value(k, v)
+    return crawler
+
+
+def test_items_refused_for_good_make_the_exit_status_non_zero():
+    from newscrawl import runstatus
+
+    assert runstatus.exit_code_for([_finished_crawler()]) == 0
+    crawler = _finished_crawler(**{"newscrawl/mongo/dropped/write_error": 2})
+    assert runstatus.exit_code_for([crawler]) == runstatus.EXIT_MONGO_SPOOLED == 4
+
+
+def test_mongo_replay_rejected_sends_the_refused_writes_again(tmp_path, mongo_uri):
+    import subprocess
+    import sys
+    import uuid
+
+    import pymongo
+
+    from newscrawl.storage.spool import Spool
+    from newscrawl.storage.writer import ops_for_item
+    from tests.test_mongo_pipeline import article
+
+    spool = Spool(tmp_path / "spool")
+    (op,) = ops_for_item(article(7))
+    spool.reject([{"reason": "write_error", "batch": "b1", "op": op.to_json(), "error": {"code": 121}}])
+    spool.reject([{"reason": "naive_datetime", "error": "field 'published'", "document": {"canonical_url": "x"}}])
+    database = f"issue13_{uuid.uuid4().hex[:8]}"
+    root = Path(__file__).resolve().parent.parent
+    cmd = [sys.executable, "-m", "scrapy", "mongo-replay", "--spool", str(tmp_path / "spool"), "--rejected",
+           "-s", f"MONGO_URI={mongo_uri}", "-s", f"MONGO_DATABASE={database}"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=120)
+    assert "1 writes queued again, 1 entries cannot be sent" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 1  # the entry that is no write is still there
+    client = pymongo.MongoClient(mongo_uri)
+    try:
+        doc = client[database]["articles"].find_one({"canonical_url": article(7)["canonical_url"]})
+        assert doc["title"] == article(7)["title"]
+    finally:
+        client.drop_database(database)
+        client.close()
+    (left,) = spool.rejected_entries()
+    assert left["reason"] == "naive_datetime"
+    assert spool.summary().batches == 0

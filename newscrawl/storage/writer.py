@@ -92,12 +92,26 @@ MiB = 1024 * 1024
 BSON_MAX = 16 * MiB
 DEFAULT_MAX_DOCUMENT_BYTES = BSON_MAX - 512 * 1024
 
-#: Server error codes treated as transient: pymongo's retryable set
-#: (network / not-primary / shutdown / interrupted) plus WriteConcernFailed (64,
-#: wtimeout), MaxTimeMSExpired (50), WriteConflict (112) and ExceededTimeLimit (262).
+#: Server error codes treated as transient (the write may be resent: our ops are idempotent).
+#: * the retryable-writes specification's list (= pymongo's ``_RETRYABLE_ERROR_CODES``):
+#:   HostUnreachable 6, HostNotFound 7, NetworkTimeout 89, ShutdownInProgress 91,
+#:   ReadConcernMajorityNotAvailableYet 134, PrimarySteppedDown 189, ExceededTimeLimit 262,
+#:   SocketException 9001, NotWritablePrimary 10107, InterruptedAtShutdown 11600,
+#:   InterruptedDueToReplStateChange 11602, NotPrimaryNoSecondaryOk 13435,
+#:   NotPrimaryOrSecondary 13436, and the legacy not-primary 10058
+#:   (https://github.com/mongodb/specifications/blob/master/source/retryable-writes/retryable-writes.md);
+#: * codes the server returns for a write that did not happen *now* but can later:
+#:   MaxTimeMSExpired 50, WriteConcernFailed 64, WriteConflict 112, LockTimeout 24,
+#:   LockBusy 46, StaleShardVersion 63, StaleEpoch 150, Interrupted 11601, StaleConfig 13388,
+#:   ShardingStateNotInitialized 193, TransactionTooOld 225, ConflictingOperationInProgress 117,
+#:   StaleDbVersion 249, TemporarilyUnavailable 365 (server error_codes.yml, category/"isRetriable").
+#: A per-document error or reply labelled ``RetryableWriteError``/``TransientTransactionError``
+#: is transient whatever its code.
 RETRYABLE_CODES = frozenset(
-    {6, 7, 50, 64, 89, 91, 112, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436}
+    {6, 7, 89, 91, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436,
+     24, 46, 50, 63, 64, 112, 117, 150, 193, 225, 249, 365, 11601, 13388}
 )
+TRANSIENT_LABELS = ("RetryableWriteError", "TransientTransactionError")
 DUPLICATE_KEY = 11000
 AUTH_FAILED = 18
 UNAUTHORIZED = 13
@@ -733,6 +747,7 @@ class MongoWriter:
                 except BulkWriteError as exc:
                     details = exc.details or {}
                     wc_errors = details.get("writeConcernErrors") or []
+                    labelled = any(label in (details.get("errorLabels") or ()) for label in TRANSIENT_LABELS)
                     errors = {e.get("index"): e for e in details.get("writeErrors") or []}
                     done = []
                     for i, p in enumerate(group):
@@ -745,8 +760,9 @@ class MongoWriter:
                         detail = {"code": code, "errmsg": mask_uri(str(err.get("errmsg", "")))[:500]}
                         if code == DUPLICATE_KEY and not p.dup_retried:
                             p.dup_retried = True  # upsert race: the retry matches the winner's document
-                        elif code in RETRYABLE_CODES:
-                            need_backoff = True
+                        elif code in RETRYABLE_CODES or labelled or any(
+                                label in (err.get("errorLabels") or ()) for label in TRANSIENT_LABELS):
+                            need_backoff = True  # stays pending: retried, then kept in the spool
                         else:
                             outcome.rejected.append((p.op, "duplicate_key" if code == DUPLICATE_KEY else "write_error", detail))
                             done.append(p)
