@@ -85,7 +85,8 @@ class Command(ScrapyCommand):
                 self.exitcode = 0
             return
         spool = Spool(directory, fsync=wsettings.spool_fsync)
-        if opts.rejected and not opts.dry_run:
+        rejected = getattr(opts, "rejected", False)
+        if rejected and not opts.dry_run:
             requeued, left = spool.requeue_rejected()
             print(f"rejected/: {requeued} writes queued again, {left} entries cannot be sent as they are "
                   "(no write: see their reason)", file=out)
@@ -135,6 +136,6 @@ class Command(ScrapyCommand):
         print(f"remaining: {remaining} items in {after.batches - after.locked} batches"
               + (f" (+{after.locked} batches held by a running crawl)" if after.locked else ""), file=out)
         self.exitcode = 1 if remaining_ops else 0
-        if opts.rejected and spool.rejected_entries():
+        if rejected and spool.rejected_entries():
             print(f"still in {spool.directory}/rejected: {len(spool.rejected_entries())} entries", file=out)
             self.exitcode = 1
