@@ -13,7 +13,8 @@ code  meaning
       kept in ``rejected/`` (``newscrawl/mongo/dropped/*``; ``scrapy mongo-replay --rejected``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
 6     a spider could not start: configuration error (bad spider argument, bad
-      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication)
+      MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication), or the ``--lock``
+      file cannot be created (a folder, a read-only folder)
 75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
 ====  =====================================================================
 

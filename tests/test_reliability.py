@@ -436,3 +436,48 @@ def test_mongo_replay_rejected_sends_the_refused_writes_again(tmp_path, mongo_ur
     (left,) = spool.rejected_entries()
     assert left["reason"] == "naive_datetime"
     assert spool.summary().batches == 0
+
+
+# ---------------------------------------------------------------- 7. the run lock
+def test_lock_holds_when_its_file_is_deleted(tmp_path):
+    from newscrawl.lock import LockHeld, RunLock
+
+    path = tmp_path / "newscrawl.lock"
+    with RunLock(str(path)):
+        path.unlink()  # a tmp cleaner, or an operator "removing a stale lock"
+        with pytest.raises(LockHeld):
+            RunLock(str(path)).acquire()
+        path.write_text("stale\n")  # ... or replacing it
+        with pytest.raises(LockHeld):
+            RunLock(str(path)).acquire()
+    with RunLock(str(path)):  # released: the next run takes it
+        pass
+
+
+def test_lock_of_another_path_is_another_lock(tmp_path):
+    from newscrawl.lock import RunLock
+
+    with RunLock(str(tmp_path / "a.lock")), RunLock(str(tmp_path / "b.lock")):
+        pass
+
+
+@pytest.mark.parametrize("kind", ["folder", "under_a_file"])
+def test_unwritable_lock_path_is_exit_6_with_one_line(tmp_path, kind):
+    import subprocess
+    import sys
+
+    if kind == "folder":
+        lock = tmp_path / "locks"
+        lock.mkdir()
+    else:
+        (tmp_path / "file").write_text("x")
+        lock = tmp_path / "file" / "newscrawl.lock"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "--lock", str(lock),
+                           "-a", "start_url=http://127.0.0.1:1/rtl/"],
+                          cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "MONGO_ENABLED": "0"})
+    assert proc.returncode == 6, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    (line,) = [ln for ln in proc.stderr.splitlines() if "lock" in ln and str(lock) in ln and "exit status" not in ln]
+    assert line.startswith("newscrawl: cannot take the lock")

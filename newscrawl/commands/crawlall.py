@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl import runstatus
-from newscrawl.lock import LockHeld, RunLock
+from newscrawl.lock import LockHeld, LockUnavailable, RunLock
 from newscrawl.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,11 @@ class Command(ScrapyCommand):
             except LockHeld as exc:
                 sys.stderr.write(f"newscrawl: another run holds the lock: {exc}\n")
                 self.exitcode = runstatus.EXIT_LOCKED
+                return
+            except LockUnavailable as exc:  # a folder, a read-only folder, a path under a file
+                sys.stderr.write(f"newscrawl: cannot take the lock {exc.strerror}\n")
+                self.exitcode = runstatus.EXIT_CANNOT_START
+                sys.stderr.write(f"newscrawl: exit status {self.exitcode} ({runstatus.EXIT_MEANING[self.exitcode]})\n")
                 return
         try:
             if opts.sequential:
