@@ -15,6 +15,8 @@ code  meaning
 6     a spider could not start: configuration error (bad spider argument, bad
       MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication), or the ``--lock``
       file cannot be created (a folder, a read-only folder)
+7     a feed could not be written completely (disk full...): ``feedexport/failed_count``;
+      the partial file is ``<feed>.failed``, never ``<feed>``
 75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
 ====  =====================================================================
 
@@ -29,6 +31,7 @@ EXIT_NO_PAGES = 3
 EXIT_MONGO_SPOOLED = 4
 EXIT_TOO_FEW_ITEMS = 5
 EXIT_CANNOT_START = 6
+EXIT_FEED_FAILED = 7
 EXIT_LOCKED = 75
 
 #: finish reasons that are not failures: a normal end, or a limit the user asked for
@@ -42,6 +45,7 @@ EXIT_MEANING = {
     EXIT_MONGO_SPOOLED: "MongoDB kept failing; items left in the spool",
     EXIT_TOO_FEW_ITEMS: "fewer items than NEWSCRAWL_MIN_ITEMS",
     EXIT_CANNOT_START: "a spider could not start (configuration error)",
+    EXIT_FEED_FAILED: "a feed could not be written",
     EXIT_LOCKED: "another run holds the lock",
 }
 
@@ -72,6 +76,8 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
                   if k.startswith(("newscrawl/mongo/dropped/", "newscrawl/mongo/republished_rejected/")))
     if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0) or refused:
         codes.append(EXIT_MONGO_SPOOLED)
+    if any(v for k, v in stats.items() if k.startswith("feedexport/failed_count/")):
+        codes.append(EXIT_FEED_FAILED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
     if min_items and stats.get("item_scraped_count", 0) < min_items:
         codes.append(EXIT_TOO_FEW_ITEMS)

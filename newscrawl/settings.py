@@ -105,6 +105,8 @@ FEEDS = {
     },
 }
 FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
+# local feeds are written as <name>.part and renamed when complete; a failed one ends as <name>.failed
+FEED_STORAGES = {"": "newscrawl.feeds.AtomicFileFeedStorage", "file": "newscrawl.feeds.AtomicFileFeedStorage"}
 FEED_STORE_EMPTY = True
 
 # --- misc -----------------------------------------------------------------------

@@ -481,3 +481,55 @@ def test_unwritable_lock_path_is_exit_6_with_one_line(tmp_path, kind):
     assert "Traceback" not in proc.stderr
     (line,) = [ln for ln in proc.stderr.splitlines() if "lock" in ln and str(lock) in ln and "exit status" not in ln]
     assert line.startswith("newscrawl: cannot take the lock")
+
+
+# ---------------------------------------------------------------- 4. a feed that cannot be written
+def _limit_file_size(nbytes):
+    def preexec():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    return preexec
+
+
+def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from newscrawl import runstatus
+    from tests.loopback import LoopbackSite
+
+    root = Path(__file__).resolve().parent.parent
+    with LoopbackSite() as site:
+        cmd = [sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
+               "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state",
+               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO",
+               "-s", "NEWSCRAWL_INCREMENTAL=0"]  # the feed alone hits the limit (the state file is another matter)
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=180,
+                              env={**os.environ, "MONGO_ENABLED": "0"}, preexec_fn=_limit_file_size(6000))
+    assert proc.returncode == runstatus.EXIT_FEED_FAILED == 7, proc.stderr[-3000:]
+    folder = tmp_path / "feeds" / "jannah_demo"
+    assert list(folder.glob("*.jsonl")) == []  # no torn file where a complete one is expected
+    (partial,) = folder.glob("*.jsonl.failed")
+    lines = partial.read_bytes().split(b"\n")
+    assert all(json.loads(line) for line in lines[:-1])  # what reached the disk is kept for inspection
+    errors = [ln for ln in proc.stderr.splitlines() if "ERROR" in ln]
+    assert 1 <= len(errors) <= 3, errors
+    assert "feed" in proc.stderr and "exit status 7" in proc.stderr
+
+
+def test_feed_is_written_under_a_temporary_name_and_renamed(tmp_path):
+    from newscrawl.feeds import AtomicFileFeedStorage
+
+    target = tmp_path / "feeds" / "x.jsonl"
+    storage = AtomicFileFeedStorage(str(target), feed_options={"overwrite": True})
+    fh = storage.open(None)
+    fh.write(b'{"a": 1}\n')
+    assert not target.exists()  # readers never see half a file
+    storage.store(fh)
+    assert target.read_bytes() == b'{"a": 1}\n'
+    assert [p.name for p in target.parent.iterdir()] == ["x.jsonl"]
