@@ -89,6 +89,7 @@ MONGO_RETRY_BACKOFF_MAX = 8.0  # ... up to this
 MONGO_OUTAGE_PROBE_INTERVAL = 30.0  # seconds between pings while MongoDB is down; also how long one
 # availability check is shared by storage, dedupe and incremental
 MONGO_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 512 * 1024  # larger articles lose paragraphs from the end
+MONGO_BATCH_TIMEOUT = 120.0  # seconds for the whole write of one batch, retries included (0 = unbounded)
 MONGO_MAX_PENDING_BATCHES = 8  # batches waiting for the writer before process_item waits
 MONGO_SPOOL_FSYNC = True  # fsync each spool batch (and its directory) before sending
 MONGO_SPOOL_DIR = "data/spool"

@@ -533,3 +533,41 @@ def test_feed_is_written_under_a_temporary_name_and_renamed(tmp_path):
     storage.store(fh)
     assert target.read_bytes() == b'{"a": 1}\n'
     assert [p.name for p in target.parent.iterdir()] == ["x.jsonl"]
+
+
+# ---------------------------------------------------------------- 9. storage that cannot work, found out at once
+def test_spool_that_cannot_be_written_stops_the_crawl_at_open(tmp_path):
+    import asyncio
+
+    import mongomock_ng
+
+    from newscrawl.storage.client import MongoConfigError
+    from tests.test_mongo_outage_ops import file_size_limit
+    from tests.test_mongo_pipeline import pipeline_for
+
+    (tmp_path / "spool").mkdir()
+    pipeline = pipeline_for(tmp_path, mongomock_ng.MongoClient(tz_aware=True))
+    with file_size_limit(0), pytest.raises(MongoConfigError) as info:  # no byte can be written: a full disk
+        asyncio.run(pipeline.open_spider())
+    assert "spool" in str(info.value) and str(tmp_path / "spool") in str(info.value)
+    assert pipeline.crawler.stats.get_value("newscrawl/mongo/config_error") == 1
+    assert [p.name for p in (tmp_path / "spool").iterdir()] == []  # the probe left nothing behind
+
+
+def test_a_server_that_never_answers_costs_one_bounded_attempt_per_batch(fake_mongod, tmp_path):
+    """MONGO_BATCH_TIMEOUT bounds the whole write of a batch (retries included): here it is
+    shorter than one socket timeout, so one attempt is made, not 1 + MONGO_RETRY_TIMES."""
+    from tests.test_mongo_wire import article as wire_article, flush, make_writer, silent_after_apply
+
+    fake_mongod.reset()
+    writer = make_writer(fake_mongod.uri, tmp_path / "spool", retry_times=3, socket_ms=3000, batch_timeout=0.5)
+    try:
+        writer.open()
+        for _ in range(8):
+            fake_mongod.fault("update", silent_after_apply)
+        counts = flush(writer, [wire_article(i) for i in range(3)])
+    finally:
+        writer.client.close()
+    assert counts["spooled"] == 3 and counts["retries"] == 0
+    assert fake_mongod.commands.count("update") == 1
+    assert writer.spool.summary().items == 3

@@ -55,6 +55,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -118,10 +119,12 @@ class MongoPipeline:
     async def open_spider(self) -> None:
         try:
             self.spool = Spool(self.settings.spool_dir, fsync=self.settings.spool_fsync)
+            self.spool.check_writable()  # found now, not after the whole crawl (every item "lost")
         except OSError as exc:
             self.stats.set_value(STATS_PREFIX + "config_error", 1)
             logger.error("MongoDB storage not started: spool directory %s unusable: %s", self.settings.spool_dir, exc)
-            raise MongoConfigError(f"MONGO_SPOOL_DIR {self.settings.spool_dir!r} unusable: {exc}") from None
+            raise MongoConfigError(f"MONGO_SPOOL_DIR {str(Path(self.settings.spool_dir).absolute())!r} "
+                                   f"cannot be written: {exc}") from None
         try:
             report = await run_in_thread(self._open_in_thread)
         except MongoConfigError as exc:

@@ -352,6 +352,23 @@ class Spool:
         self.fsync = fsync
         self._lock = threading.Lock()
 
+    def check_writable(self) -> None:
+        """Write, ``fsync`` and delete a small probe file in the spool directory; raises the
+        ``OSError`` (read-only, full disk, no permission) so that a spool that cannot work
+        is found at open, not after the whole crawl."""
+        probe = self.directory / f".probe-{os.getpid()}-{threading.get_ident()}"
+        try:
+            with open(probe, "wb") as fh:
+                fh.write(self._header("probe"))
+                fh.flush()
+                if self.fsync:
+                    os.fsync(fh.fileno())
+        finally:
+            try:
+                probe.unlink()
+            except FileNotFoundError:
+                pass
+
     # -- writing ---------------------------------------------------------------
     def _next_id(self) -> str:
         with _SEQ_LOCK:

@@ -141,7 +141,9 @@ class WriterSettings:
     flushes; ``retry_times`` retries after the first attempt; ``retry_backoff`` /
     ``retry_backoff_max`` seconds; ``outage_probe_interval`` seconds between
     pings while MongoDB is down; ``max_document_bytes`` BSON bytes;
-    ``max_pending_batches`` batches queued before ``process_item`` waits.
+    ``max_pending_batches`` batches queued before ``process_item`` waits;
+    ``batch_timeout`` seconds for the whole write of one batch, retries included
+    (pymongo's client-side operation timeout, ``pymongo.timeout``; 0 = unbounded).
     """
 
     articles: str = "articles"
@@ -156,6 +158,7 @@ class WriterSettings:
     max_pending_batches: int = 8
     spool_dir: str = "data/spool"
     spool_fsync: bool = True
+    batch_timeout: float = 120.0
 
     @classmethod
     def from_settings(cls, settings) -> "WriterSettings":
@@ -174,6 +177,7 @@ class WriterSettings:
             max_pending_batches=max(1, settings.getint("MONGO_MAX_PENDING_BATCHES", d.max_pending_batches)),
             spool_dir=settings.get("MONGO_SPOOL_DIR", d.spool_dir) or d.spool_dir,
             spool_fsync=settings.getbool("MONGO_SPOOL_FSYNC", d.spool_fsync),
+            batch_timeout=max(0.0, settings.getfloat("MONGO_BATCH_TIMEOUT", d.batch_timeout)),
         )
 
 
@@ -499,7 +503,13 @@ class MongoWriter:
         return self.db[name]
 
     def ping(self) -> None:
-        """One ``ping`` round trip; raises the pymongo error."""
+        """One ``ping`` round trip (within ``batch_timeout``); raises the pymongo error."""
+        if self.settings.batch_timeout:
+            import pymongo
+
+            with pymongo.timeout(min(self.settings.batch_timeout, self._socket_timeout() or self.settings.batch_timeout)):
+                self.client.admin.command("ping")
+            return
         self.client.admin.command("ping")
 
     def ensure_indexes(self) -> None:
@@ -701,8 +711,10 @@ class MongoWriter:
         pending = [_Pending(op) for op in ops]
         outcome = Outcome()
         attempt = immediate = 0
+        budget = self.settings.batch_timeout
+        deadline = self._clock() + budget if budget else None
         while True:
-            error, fatal, need_backoff = self._attempt(pending, counts, outcome)
+            error, fatal, need_backoff = self._bounded_attempt(pending, counts, outcome, deadline)
             if not pending:
                 return outcome
             if fatal:
@@ -717,10 +729,39 @@ class MongoWriter:
                 outcome.remaining, outcome.error = [p.op for p in pending], error
                 return outcome
             delay = min(self.settings.retry_backoff * (2 ** (attempt - 1)), self.settings.retry_backoff_max)
+            if deadline is not None and self._clock() + delay >= deadline:
+                logger.info("MongoDB %s: batch time limit (MONGO_BATCH_TIMEOUT=%.0f s) reached: no more retries",
+                            self.masked_uri, budget)
+                outcome.remaining, outcome.error = [p.op for p in pending], error
+                return outcome
             counts["retries"] += 1
             logger.info("MongoDB %s: %s; retry %d/%d in %.2f s", self.masked_uri,
                         self._short(error) if error else "retryable write errors", attempt, self.settings.retry_times, delay)
             self._sleep(delay)
+
+    def _bounded_attempt(self, pending, counts: Counter, outcome: Outcome, deadline: float | None):
+        """:meth:`_attempt` within what is left of the batch's time (``pymongo.timeout``:
+        every server round trip of the attempt ends by the deadline)."""
+        if deadline is None:
+            return self._attempt(pending, counts, outcome)
+        import pymongo
+
+        left = deadline - self._clock()
+        if left <= 0:
+            from pymongo.errors import ExecutionTimeout
+
+            return ExecutionTimeout("MONGO_BATCH_TIMEOUT reached"), False, True
+        with pymongo.timeout(min(left, self._socket_timeout() or left)):
+            return self._attempt(pending, counts, outcome)
+
+    def _socket_timeout(self) -> float | None:
+        """The client's ``socketTimeoutMS`` in seconds (``pymongo.timeout`` replaces it:
+        an attempt keeps its own bound within the batch's)."""
+        try:
+            value = self.client.options.pool_options.socket_timeout
+        except AttributeError:  # a client double
+            return None
+        return value if isinstance(value, (int, float)) and value > 0 else None
 
     def _attempt(self, pending: list[_Pending], counts: Counter, outcome: Outcome):
         """One pass over ``pending`` (mutated: done ops removed).  Returns
