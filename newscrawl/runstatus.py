@@ -6,7 +6,9 @@ code  meaning
 0     every spider finished, fetched pages, stored (or had nothing to store)
 2     a spider closed for an error reason: anything but ``finished`` and the limits the
       user set (``closespider_timeout``/``itemcount``/``pagecount``), e.g. ``shutdown``
-      (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
+      (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``; or was stopped by force
+      (a second Ctrl-C/SIGTERM: no finish reason); ``--sequential`` forwards SIGINT/SIGTERM
+      to the running child, waits for it (holding the lock) and exits 2
 3     a spider fetched no page at all (site down, DNS, robots, replay miss)
 4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``),
       could not even be spooled (``newscrawl/mongo/lost``), or were refused for good and
@@ -65,8 +67,10 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
     stats = _stats(crawler)
     settings = settings or crawler.settings
     name = getattr(crawler.spidercls, "name", None)
-    if (failed and name in failed) or stats.get("newscrawl/mongo/config_error") or "finish_reason" not in stats:
+    if (failed and name in failed) or stats.get("newscrawl/mongo/config_error") or "start_time" not in stats:
         return [EXIT_CANNOT_START]
+    if "finish_reason" not in stats:  # started, then stopped by force (second Ctrl-C/SIGTERM): not a configuration error
+        return [EXIT_SPIDER_ERROR]
     codes = []
     if stats.get("finish_reason", "finished") not in OK_REASONS:
         codes.append(EXIT_SPIDER_ERROR)

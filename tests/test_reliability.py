@@ -571,3 +571,100 @@ def test_a_server_that_never_answers_costs_one_bounded_attempt_per_batch(fake_mo
     assert counts["spooled"] == 3 and counts["retries"] == 0
     assert fake_mongod.commands.count("update") == 1
     assert writer.spool.summary().items == 3
+
+
+# ---------------------------------------------------------------- 8. exit statuses
+def test_bad_time_zone_and_boolean_arguments_are_refused():
+    from newscrawl.spiders.generic import GenericSpider
+
+    with pytest.raises(ValueError, match="tz='Beirut'"):
+        GenericSpider(url="https://news.example/a/1", tz="Beirut")
+    assert GenericSpider(url="https://news.example/a/1", tz="Asia/Beirut").timezone == "Asia/Beirut"
+    with pytest.raises(ValueError, match="follow='maybe'"):
+        NewsSpider(name="news", follow="maybe")
+    for value, expected in (("0", False), ("false", False), ("No", False), ("1", True), ("true", True), (True, True)):
+        assert NewsSpider(name="news", follow=value).follow is expected
+
+
+def test_a_crawl_stopped_before_it_could_finish_is_exit_2_not_a_configuration_error():
+    """A second Ctrl-C / SIGTERM while MongoDB hangs stops the engine without a finish_reason."""
+    from newscrawl import runstatus
+
+    crawler = _finished_crawler()
+    stats = crawler.stats.get_stats()
+    del stats["finish_reason"]
+    crawler.stats.set_stats({**stats, "start_time": __import__("datetime").datetime.now()})
+    assert runstatus.exit_code_for([crawler]) == runstatus.EXIT_SPIDER_ERROR == 2
+    never_started = get_crawler(Youm7Spider)
+    assert runstatus.exit_code_for([never_started]) == runstatus.EXIT_CANNOT_START == 6
+
+
+def _run(cmd, tmp_path, **kw):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "scrapy", *cmd, "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds",
+                           "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state"], cwd=root, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "MONGO_ENABLED": "0"}, **kw)
+
+
+@pytest.mark.parametrize("arg", ["max_articles=abc", "follow=maybe"])
+def test_scrapy_crawl_with_a_bad_argument_is_one_line_and_exit_6(tmp_path, arg):
+    proc = _run(["crawl", "youm7", "-a", arg], tmp_path)
+    assert proc.returncode == 6, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "never retrieved" not in proc.stderr
+    (line,) = [ln for ln in proc.stderr.splitlines() if "could not start" in ln]
+    assert line.startswith("newscrawl: youm7: could not start: ValueError: spider argument")
+
+
+def _descendants_running(marker: str) -> list[int]:
+    import os
+
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in cmdline and b"crawlall" in cmdline:
+            pids.append(int(pid))
+    return pids
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_sequential_crawl_forwards_signals_and_holds_the_lock_until_the_child_exits(tmp_path, sig):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from newscrawl.lock import LockHeld, RunLock
+    from tests.loopback import LoopbackSite
+
+    root = Path(__file__).resolve().parent.parent
+    lock = tmp_path / "run.lock"
+    with LoopbackSite(extra_articles=200) as site:
+        cmd = [sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "--sequential", "--lock", str(lock),
+               "-a", f"start_url={site.base}/rtl/", "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds",
+               "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state", "-s", "AUTOTHROTTLE_ENABLED=0",
+               "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+        proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, "MONGO_ENABLED": "0"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while not [p for p in site.fetched() if p.startswith("/rtl/20")] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_descendants_running(str(tmp_path))) == 2  # the parent and its child
+        proc.send_signal(getattr(signal, sig))
+        with pytest.raises(LockHeld):  # the child still crawls: the lock is still held
+            RunLock(str(lock)).acquire()
+        _, err = proc.communicate(timeout=90)
+        assert _descendants_running(str(tmp_path)) == []  # no orphan left crawling
+    assert proc.returncode == 2, err[-3000:]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    with RunLock(str(lock)):
+        pass

@@ -47,6 +47,33 @@ def _int_arg(name: str, value) -> int | None:
     return number
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _bool_arg(name: str, value) -> bool:
+    """A yes/no spider argument (``1/0/true/false/yes/no/on/off``, any case); ``ValueError`` otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"spider argument {name}={value!r} is not a yes/no value (1/0/true/false/yes/no)")
+
+
+def _tz_arg(name: str, value: str) -> str:
+    """An IANA time zone name (``Asia/Beirut``); ``ValueError`` for one ``zoneinfo`` does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"spider argument {name}={value!r} is not an IANA time zone (e.g. Asia/Beirut)") from None
+    return str(value)
+
+
 class NewsSpider(scrapy.Spider):
     #: IANA time zone of the site's wall-clock dates
     timezone: str = "UTC"
@@ -73,7 +100,7 @@ class NewsSpider(scrapy.Spider):
                  max_listing_pages: int | str | None = None, follow: bool | str = True, **kwargs):
         super().__init__(*args, **kwargs)
         #: False (``-a follow=0``): fetch the start URLs only -- no links, no discovery, no snapshot seeds
-        self.follow = str(follow).lower() not in ("0", "false", "no", "")
+        self.follow = _bool_arg("follow", follow)
         self.explicit_start = bool(start_url)
         if start_url:
             self.start_urls = [u.strip() for u in start_url.split(",") if u.strip()]
