@@ -3,7 +3,8 @@
 #   */15 * * * * /path/to/newscrawl/deploy/cron.sh            (all spiders)
 #   */5  * * * * /path/to/newscrawl/deploy/cron.sh youm7 thiqa (some spiders)
 # Exit status: that of `scrapy crawlall` (0 ok, 2 spider error, 3 no page fetched,
-# 4 MongoDB kept failing, 5 too few items, 75 previous run still going).
+# 4 MongoDB kept failing or refused items, 5 too few items, 6 could not start (configuration,
+# unwritable lock or spool), 7 a feed could not be written, 75 previous run still going).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin"
