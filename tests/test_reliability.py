@@ -389,6 +389,7 @@ def _finished_crawler(**stats):
     crawler = get_crawler(S)
     crawler._apply_settings()
     crawler.stats.open_spider()
+    crawler.stats.set_value("start_time", __import__("datetime").datetime.now())
     crawler.stats.set_value("finish_reason", "finished")
     crawler.stats.set_value("newscrawl/pages", 3)
     for k, v in stats.items():
@@ -593,7 +594,7 @@ def test_a_crawl_stopped_before_it_could_finish_is_exit_2_not_a_configuration_er
     crawler = _finished_crawler()
     stats = crawler.stats.get_stats()
     del stats["finish_reason"]
-    crawler.stats.set_stats({**stats, "start_time": __import__("datetime").datetime.now()})
+    crawler.stats.set_stats(stats)
     assert runstatus.exit_code_for([crawler]) == runstatus.EXIT_SPIDER_ERROR == 2
     never_started = get_crawler(Youm7Spider)
     assert runstatus.exit_code_for([never_started]) == runstatus.EXIT_CANNOT_START == 6
@@ -668,3 +669,39 @@ def test_sequential_crawl_forwards_signals_and_holds_the_lock_until_the_child_ex
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     with RunLock(str(lock)):
         pass
+
+
+def test_sigterm_while_mongodb_hangs_is_a_clean_shutdown(fake_mongod, tmp_path):
+    """The server accepts the writes and never answers; SIGTERM mid-crawl: the crawl closes
+    with finish_reason=shutdown (exit 2, not 6), the unacknowledged items wait in the spool."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.loopback import LoopbackSite
+    from tests.test_mongo_wire import silent_after_apply
+
+    fake_mongod.reset()
+    for _ in range(500):
+        fake_mongod.fault("update", silent_after_apply)
+    root = Path(__file__).resolve().parent.parent
+    with LoopbackSite(extra_articles=200) as site:
+        cmd = [sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
+               "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state",
+               "-s", f"MONGO_SPOOL_DIR={tmp_path}/spool", "-s", f"MONGO_URI={fake_mongod.uri}",
+               "-s", "MONGO_SOCKET_TIMEOUT_MS=1000", "-s", "MONGO_BATCH_TIMEOUT=1.5", "-s", "MONGO_BATCH_SIZE=1",
+               "-s", "MONGO_RETRY_BACKOFF=0.1", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0.2",
+               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+        proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, "MONGO_ENABLED": "1"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while len([p for p in site.fetched() if p.startswith("/rtl/20")]) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err[-3000:]
+    assert "finish_reason=shutdown" in err
+    assert "Cannot use MongoClient after close" not in err
+    assert "Traceback" not in err
