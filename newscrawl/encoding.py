@@ -110,6 +110,8 @@ def repair_encoding(response):
     body = response.body
     declared = _codec(response.encoding)
     if declared == "utf_8":
+        if REPLACEMENT not in response.text:
+            return response, None  # decoded cleanly (the common case: no second pass over the bytes)
         valid, invalid = _utf8_counts(body)
         if invalid == 0 or valid >= invalid:
             return response, None  # UTF-8, maybe with a few stray bytes (counted by the caller)
