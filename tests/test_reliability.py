@@ -705,3 +705,32 @@ def test_sigterm_while_mongodb_hangs_is_a_clean_shutdown(fake_mongod, tmp_path):
     assert "finish_reason=shutdown" in err
     assert "Cannot use MongoClient after close" not in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_scrapy_crawl_stopped_by_ctrl_c_is_exit_2(tmp_path, times):
+    """A double Ctrl-C used to exit 0, as if the crawl had finished."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.loopback import LoopbackSite
+
+    root = Path(__file__).resolve().parent.parent
+    with LoopbackSite(extra_articles=200) as site:
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
+               "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state",
+               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+        proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, "MONGO_ENABLED": "0"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while not [p for p in site.fetched() if p.startswith("/rtl/20")] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for _ in range(times):
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+        _, err = proc.communicate(timeout=90)
+    assert proc.returncode == 2, err[-3000:]
+    assert "stopped before the end" in err

@@ -4,7 +4,9 @@ A bad spider argument (``-a max_articles=abc``, ``-a tz=Beirut``, ``-a follow=ma
 raises in the spider's ``__init__``; Scrapy's own command then prints an asyncio
 "Task exception was never retrieved" traceback and exits 1.  Here it prints
 ``newscrawl: <spider>: could not start: <error>`` and exits 6, as ``crawlall`` does
-(:mod:`newscrawl.runstatus`).  Every other exit status is Scrapy's own.
+(:mod:`newscrawl.runstatus`).  A crawl stopped by Ctrl-C/SIGTERM (``shutdown``, or no
+finish reason at all after a second signal) exits 2, as in ``crawlall``, instead of
+Scrapy's 0.  Every other exit status is Scrapy's own.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Command(ScrapyCrawlCommand):
             if exc is not None:
                 failed[name] = f"{type(exc).__name__}: {exc}"
 
-        task = self.crawler_process.crawl(self._create_crawler(name), **opts.spargs)
+        crawler = self._create_crawler(name)
+        task = self.crawler_process.crawl(crawler, **opts.spargs)
         if hasattr(task, "add_done_callback"):
             task.add_done_callback(done)
         else:  # a Deferred (non-asyncio reactor)
@@ -42,3 +45,9 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = runstatus.EXIT_CANNOT_START
         elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        else:
+            stats = runstatus._stats(crawler)
+            reason = stats.get("finish_reason")
+            if "start_time" in stats and reason in (None, "shutdown"):  # Ctrl-C/SIGTERM, once or twice
+                sys.stderr.write(f"newscrawl: {name}: stopped before the end (finish_reason={reason})\n")
+                self.exitcode = runstatus.EXIT_SPIDER_ERROR
