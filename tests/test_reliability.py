@@ -496,7 +496,8 @@ def _limit_file_size(nbytes):
     return preexec
 
 
-def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_path):
+@pytest.mark.parametrize("incremental", ["0", "1"])  # "1": the incremental state file fills up too
+def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_path, incremental):
     import os
     import subprocess
     import sys
@@ -509,7 +510,7 @@ def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_pat
         cmd = [sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
                "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state",
                "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO",
-               "-s", "NEWSCRAWL_INCREMENTAL=0"]  # the feed alone hits the limit (the state file is another matter)
+               "-s", f"NEWSCRAWL_INCREMENTAL={incremental}"]
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=180,
                               env={**os.environ, "MONGO_ENABLED": "0"}, preexec_fn=_limit_file_size(6000))
     assert proc.returncode == runstatus.EXIT_FEED_FAILED == 7, proc.stderr[-3000:]
@@ -521,6 +522,9 @@ def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_pat
     errors = [ln for ln in proc.stderr.splitlines() if "ERROR" in ln]
     assert 1 <= len(errors) <= 3, errors
     assert "feed" in proc.stderr and "exit status 7" in proc.stderr
+    if incremental == "1":  # the next run fetches those articles again: one warning, counted
+        assert "'newscrawl/incremental/state_write_failed'" in proc.stderr
+        assert len([ln for ln in proc.stderr.splitlines() if "incremental state" in ln]) == 1
 
 
 def test_feed_is_written_under_a_temporary_name_and_renamed(tmp_path):
