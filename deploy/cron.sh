@@ -3,9 +3,10 @@
 #   */15 * * * * /path/to/newscrawl/deploy/cron.sh            (all spiders)
 #   */5  * * * * /path/to/newscrawl/deploy/cron.sh youm7 thiqa (some spiders)
 # Exit status: that of `scrapy crawlall` (0 ok, 2 a spider closed for an error reason -- or a
-# usage error: bad option, unknown spider --, 3 no page fetched, 4 MongoDB kept failing, 5 too few items, 6 a spider
-# could not start (configuration error: bad -a value, MongoDB URI/auth, REDIS_URL),
-# 75 previous run still going), or 1 when the project folder is missing (cd fails).
+# usage error: bad option, unknown spider --, 3 no page fetched, 4 MongoDB kept failing or
+# refused items, 5 too few items, 6 a spider could not start (configuration error: bad -a
+# value, MongoDB URI/auth, REDIS_URL, the local server, an unwritable lock or spool), 7 a feed
+# could not be written, 75 previous run still going), or 1 when the project folder is missing.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin"

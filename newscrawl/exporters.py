@@ -15,14 +15,39 @@ fields -- match keys (``*_norm``), ``content_hash``, ``simhash``, ``simhash_band
 from __future__ import annotations
 
 import json
+import math
 from datetime import date, datetime
 
 from scrapy.exporters import JsonItemExporter, JsonLinesItemExporter
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 
+def finite(obj):
+    """``(copy of obj, n)``: ``obj`` with every ``NaN``/``Infinity`` float (in dicts, lists,
+    tuples) replaced by ``None``, and how many were replaced.  JSON has no such numbers:
+    Python writes them as bare ``NaN``/``Infinity`` tokens that strict parsers (RFC 8259,
+    ``jq``, browsers' ``JSON.parse``) reject."""
+    if isinstance(obj, float):
+        return (obj, 0) if math.isfinite(obj) else (None, 1)
+    if isinstance(obj, dict):
+        out, n = {}, 0
+        for k, v in obj.items():
+            out[k], m = finite(v)
+            n += m
+        return (out, n) if n else (obj, 0)
+    if isinstance(obj, (list, tuple)):
+        pairs = [finite(v) for v in obj]
+        n = sum(m for _, m in pairs)
+        return ([v for v, _ in pairs], n) if n else (obj, 0)
+    return obj, 0
+
+
 class IsoJSONEncoder(ScrapyJSONEncoder):
-    """``ScrapyJSONEncoder`` with ISO 8601 datetimes (``datetime.isoformat()``, offset kept)."""
+    """``ScrapyJSONEncoder`` with ISO 8601 datetimes (``datetime.isoformat()``, offset kept)
+    and ``null`` for ``NaN``/``Infinity`` (:func:`finite`; strict JSON has no such numbers)."""
+
+    def encode(self, o):
+        return super().encode(finite(o)[0])
 
     def default(self, o):
         if isinstance(o, datetime):

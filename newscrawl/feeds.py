@@ -101,3 +101,100 @@ def use_replay_folders(settings, environ=None) -> dict[str, str]:
         changed[name] = f"{base}/{sub}"
         settings.set(name, changed[name], priority="cmdline")
     return changed
+
+
+class FeedWriteFailed(OSError):
+    """A feed file could not be written completely; its partial copy is kept as ``<name>.failed``."""
+
+
+class _GuardedFile:
+    """The feed file as the exporter sees it.  The first failed write (disk full, file too
+    large) is logged once; the feed is marked failed and later writes are dropped (not
+    1,000 identical errors); ``failed_items``-worth of data is reported at the end."""
+
+    def __init__(self, raw, path: str):
+        self._raw = raw
+        self._path = path
+        self.error: OSError | None = None
+        self.dropped_writes = 0
+
+    def write(self, data):
+        if self.error is not None:
+            self.dropped_writes += 1
+            return len(data)
+        try:
+            return self._raw.write(data)
+        except OSError as exc:
+            self._fail(exc)
+            return len(data)
+
+    def flush(self):
+        if self.error is None:
+            try:
+                self._raw.flush()
+            except OSError as exc:
+                self._fail(exc)
+
+    def _fail(self, exc: OSError) -> None:
+        import logging
+
+        self.error = exc
+        logging.getLogger(__name__).error(
+            "feed %s cannot be written (%s): this feed has failed; further items are not written to it, "
+            "the crawl goes on (exit status 7)", self._path, exc)
+
+    def close(self):
+        try:
+            self._raw.close()
+        except OSError as exc:
+            if self.error is None:
+                self._fail(exc)
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
+class AtomicFileFeedStorage:
+    """Scrapy feed storage for local files (``FEED_STORAGES`` ``""``/``file``) that writes
+    ``<path>.part`` and renames it to ``<path>`` once the feed is complete, so a reader
+    never sees half a file.  If a write failed (disk full...), the partial file is renamed
+    ``<path>.failed`` (kept for inspection, never where a complete feed is expected) and
+    :class:`FeedWriteFailed` is raised: Scrapy counts ``feedexport/failed_count/...`` and
+    ``crawlall`` exits 7.  ``overwrite: False`` (append) is honoured by copying the
+    existing file first."""
+
+    def __init__(self, uri: str, *, feed_options: dict | None = None):
+        from w3lib.url import file_uri_to_path
+
+        self.path: str = file_uri_to_path(uri) if uri.startswith("file:") else uri
+        self.append = not (feed_options or {}).get("overwrite", False)
+        self.part = self.path + ".part"
+
+    @classmethod
+    def from_crawler(cls, crawler, uri: str, *, feed_options: dict | None = None):
+        return cls(uri, feed_options=feed_options)
+
+    def open(self, spider):
+        import shutil
+        from pathlib import Path
+
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if self.append and Path(self.path).exists():
+            shutil.copyfile(self.path, self.part)
+            raw = open(self.part, "ab")
+        else:
+            raw = open(self.part, "wb")
+        return _GuardedFile(raw, self.path)
+
+    def store(self, file):
+        import os
+
+        file.close()
+        error = getattr(file, "error", None)
+        if error is None:
+            os.replace(self.part, self.path)
+            return None
+        failed = self.path + ".failed"
+        os.replace(self.part, failed)
+        raise FeedWriteFailed(error.errno, f"feed not written completely ({error.strerror}); "
+                              f"the partial file is {failed}")

@@ -144,13 +144,19 @@ class IncrementalMiddleware:
                 self.crawler.stats.inc_value("newscrawl/incremental/already_recorded")
                 return
             self.known |= keys
-            if self.state_file is None:
-                self.state_dir.mkdir(parents=True, exist_ok=True)
-                self.state_file = (self.state_dir / f"{spider.name}.jsonl").open("a", encoding="utf-8")
             crawled = item.get("crawled_at") or datetime.now(timezone.utc)
-            self.state_file.write(json.dumps({"url": item.get("url"), "canonical_url": item.get("canonical_url"),
-                                              "crawled_at": crawled.isoformat()}, ensure_ascii=False) + "\n")
-            self.state_file.flush()
+            try:
+                if self.state_file is None:
+                    self.state_dir.mkdir(parents=True, exist_ok=True)
+                    self.state_file = (self.state_dir / f"{spider.name}.jsonl").open("a", encoding="utf-8")
+                self.state_file.write(json.dumps({"url": item.get("url"), "canonical_url": item.get("canonical_url"),
+                                                  "crawled_at": crawled.isoformat()}, ensure_ascii=False) + "\n")
+                self.state_file.flush()
+            except OSError as exc:  # disk full: the next run fetches these pages again (nothing lost); one warning
+                self.crawler.stats.inc_value("newscrawl/incremental/state_write_failed")
+                if self.crawler.stats.get_value("newscrawl/incremental/state_write_failed") == 1:
+                    logger.warning("incremental state %s cannot be written (%s): the next run fetches these "
+                                   "articles again; further failures are counted, not logged", self.state_dir, exc)
 
     def item_dropped(self, item, response, exception, spider):
         """Same-site copies (``alias_of``) are stored as aliases of their story: remember their URL too."""
@@ -159,9 +165,18 @@ class IncrementalMiddleware:
 
     def spider_closed(self, spider):
         if self.state_file is not None:
-            self.state_file.flush()
-            os.fsync(self.state_file.fileno())
-            self.state_file.close()
+            try:
+                self.state_file.flush()
+                os.fsync(self.state_file.fileno())
+                self.state_file.close()
+            except OSError as exc:
+                if not self.crawler.stats.get_value("newscrawl/incremental/state_write_failed"):
+                    logger.warning("incremental state %s not saved completely (%s)", self.state_dir, exc)
+                self.crawler.stats.inc_value("newscrawl/incremental/state_write_failed")
+                try:
+                    self.state_file.close()
+                except OSError:
+                    pass
             self.state_file = None
 
     # ---- downloader middleware --------------------------------------------------

@@ -6,15 +6,21 @@ code  meaning
 0     every spider finished, fetched pages, stored (or had nothing to store)
 2     a spider closed for an error reason: anything but ``finished`` and the limits the
       user set (``closespider_timeout``/``itemcount``/``pagecount``), e.g. ``shutdown``
-      (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``
+      (SIGTERM/Ctrl-C), ``cancelled``, ``closespider_errorcount``; or was stopped by force
+      (a second Ctrl-C/SIGTERM: no finish reason); ``--sequential`` forwards SIGINT/SIGTERM
+      to the running child, waits for it (holding the lock) and exits 2
 3     a spider fetched no page at all (site down, DNS, robots, replay miss); a distributed
       worker whose shared frontier had nothing left for it is not a failure
 4     MongoDB kept failing: items were left in the spool (``scrapy mongo-replay``),
-      or could not even be spooled (``newscrawl/mongo/lost``)
+      could not even be spooled (``newscrawl/mongo/lost``), or were refused for good and
+      kept in ``rejected/`` (``newscrawl/mongo/dropped/*``; ``scrapy mongo-replay --rejected``)
 5     a spider yielded fewer items than ``NEWSCRAWL_MIN_ITEMS``
 6     a spider could not start: configuration error (bad spider argument, bad
       MongoDB URI, ``MONGO_WRITE_CONCERN=0``, failed authentication, the local
-      server cannot start, ``REDIS_URL`` without ``MONGO_URI``)
+      server cannot start, ``REDIS_URL`` without ``MONGO_URI``), or the ``--lock``
+      file or the spool cannot be written (a folder, a read-only folder)
+7     a feed could not be written completely (disk full...): ``feedexport/failed_count``;
+      the partial file is ``<feed>.failed``, never ``<feed>``
 75    another run holds the lock (``--lock``); nothing was done (EX_TEMPFAIL)
 ====  =====================================================================
 
@@ -29,6 +35,7 @@ EXIT_NO_PAGES = 3
 EXIT_MONGO_SPOOLED = 4
 EXIT_TOO_FEW_ITEMS = 5
 EXIT_CANNOT_START = 6
+EXIT_FEED_FAILED = 7
 EXIT_LOCKED = 75
 
 #: finish reasons that are not failures: a normal end, or a limit the user asked for
@@ -42,6 +49,7 @@ EXIT_MEANING = {
     EXIT_MONGO_SPOOLED: "MongoDB kept failing; items left in the spool",
     EXIT_TOO_FEW_ITEMS: "fewer items than NEWSCRAWL_MIN_ITEMS",
     EXIT_CANNOT_START: "a spider could not start (configuration error)",
+    EXIT_FEED_FAILED: "a feed could not be written",
     EXIT_LOCKED: "another run holds the lock",
 }
 
@@ -61,8 +69,10 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
     stats = _stats(crawler)
     settings = settings or crawler.settings
     name = getattr(crawler.spidercls, "name", None)
-    if (failed and name in failed) or stats.get("newscrawl/mongo/config_error") or "finish_reason" not in stats:
+    if (failed and name in failed) or stats.get("newscrawl/mongo/config_error") or "start_time" not in stats:
         return [EXIT_CANNOT_START]
+    if "finish_reason" not in stats:  # started, then stopped by force (second Ctrl-C/SIGTERM): not a configuration error
+        return [EXIT_SPIDER_ERROR]
     codes = []
     if stats.get("finish_reason", "finished") not in OK_REASONS:
         codes.append(EXIT_SPIDER_ERROR)
@@ -72,8 +82,12 @@ def codes_for(crawler, settings=None, failed: dict | None = None) -> list[int]:
         fetch_failed = any(k.startswith("newscrawl/fetch_failed/") and v for k, v in stats.items())
         if not stats.get("newscrawl/redis/run") or fetch_failed:
             codes.append(EXIT_NO_PAGES)
-    if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0):
+    refused = any(v for k, v in stats.items()
+                  if k.startswith(("newscrawl/mongo/dropped/", "newscrawl/mongo/republished_rejected/")))
+    if stats.get("newscrawl/mongo/spool_remaining", 0) or stats.get("newscrawl/mongo/lost", 0) or refused:
         codes.append(EXIT_MONGO_SPOOLED)
+    if any(v for k, v in stats.items() if k.startswith("feedexport/failed_count/")):
+        codes.append(EXIT_FEED_FAILED)
     min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
     if min_items and stats.get("item_scraped_count", 0) < min_items:
         codes.append(EXIT_TOO_FEW_ITEMS)
@@ -104,8 +118,12 @@ def failure_reasons(crawler, settings=None, failed: dict | None = None) -> list[
             detail = ", ".join(f"{k} {v}" for k, v in sorted(failures.items())) or "no response"
             out.append(f"exit {code}: no page fetched ({detail})")
         elif code == EXIT_MONGO_SPOOLED:
+            refused = sum(v for k, v in stats.items() if k.startswith("newscrawl/mongo/dropped/"))
             out.append(f"exit {code}: MongoDB kept failing ({stats.get('newscrawl/mongo/spool_remaining', 0)} items "
-                       f"in the spool, {stats.get('newscrawl/mongo/lost', 0)} lost)")
+                       f"in the spool, {stats.get('newscrawl/mongo/lost', 0)} lost, {refused} refused)")
+        elif code == EXIT_FEED_FAILED:
+            failed_feeds = sum(v for k, v in stats.items() if k.startswith("feedexport/failed_count/"))
+            out.append(f"exit {code}: {failed_feeds} feed(s) could not be written (kept as <feed>.failed)")
         elif code == EXIT_TOO_FEW_ITEMS:
             out.append(f"exit {code}: {stats.get('item_scraped_count', 0)} items, fewer than "
                        f"NEWSCRAWL_MIN_ITEMS={settings.getint('NEWSCRAWL_MIN_ITEMS', 0)}")

@@ -111,6 +111,7 @@ MONGO_RETRY_BACKOFF_MAX = 8.0  # ... up to this
 MONGO_OUTAGE_PROBE_INTERVAL = 30.0  # seconds between pings while MongoDB is down; also how long one
 # availability check is shared by storage, dedupe and incremental
 MONGO_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 512 * 1024  # larger articles lose paragraphs from the end
+MONGO_BATCH_TIMEOUT = 120.0  # seconds for the whole write of one batch, retries included (0 = unbounded)
 MONGO_MAX_PENDING_BATCHES = 8  # batches waiting for the writer before process_item waits
 MONGO_SPOOL_FSYNC = True  # fsync each spool batch (and its directory) before sending
 MONGO_SPOOL_DIR = "data/spool"
@@ -138,6 +139,8 @@ NEWSCRAWL_PROGRESS_INTERVAL = 60.0  # seconds between progress lines in the log;
 NEWSCRAWL_PROGRESS_LIVE = True  # a live status line when stderr is a terminal
 NEWSCRAWL_SUMMARY_ENABLED = True  # one "done: <spider>: ..." line per spider
 NEWSCRAWL_LOG_STATS = False  # True: Scrapy's full stats dump at INFO when a spider closes (else at DEBUG)
+# local feeds are written as <name>.part and renamed when complete; a failed one ends as <name>.failed
+FEED_STORAGES = {"": "newscrawl.feeds.AtomicFileFeedStorage", "file": "newscrawl.feeds.AtomicFileFeedStorage"}
 
 # --- misc -----------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

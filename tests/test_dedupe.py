@@ -446,7 +446,7 @@ def test_mongo_failure_falls_back_to_memory(docs, caplog, ping_fails):
     # routine downtime: ONE warning, no error
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.levelno for r in warnings] == [logging.WARNING]
-    assert "mongodb://crawler:***@news-db.example:27017/newscrawl" in caplog.text and "s3cr" not in caplog.text
+    assert "mongodb://***@news-db.example:27017/newscrawl" in caplog.text and "s3cr" not in caplog.text
 
 
 

@@ -432,7 +432,7 @@ def test_command_unreachable_mongodb_exits_1_with_masked_uri(tmp_path):
                       env_extra={"MONGO_URI": "mongodb://user:secret@127.0.0.1:1"})
     assert proc.returncode == 1, proc.stderr
     assert "secret" not in proc.stderr
-    assert "mongodb://user:***@127.0.0.1:1" in proc.stderr
+    assert "mongodb://***@127.0.0.1:1" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists() and not (tmp_path / "feed.json.tmp").exists()
 

@@ -139,6 +139,13 @@ def test_spool_file_that_cannot_grow_with_mongodb_down(tmp_path, client, room, l
     sizes = [sum(len(dumps(op.to_json()).encode("utf-8")) + 1 for op in ops_for_item(it)) for it in items]
     limit = header // 2 if room == "half a header" else header + sizes[0] + sizes[1] + sizes[2] // 2
     down = pipeline_for(tmp_path, DownClient(), MONGO_BATCH_SIZE=100, MONGO_FLUSH_INTERVAL=60)
+    if room == "half a header":  # issue 13: a spool that cannot hold one batch header is refused at open
+        from newscrawl.storage.client import MongoConfigError
+
+        with file_size_limit(limit), pytest.raises(MongoConfigError, match="cannot be written"):
+            asyncio.run(down.open_spider())
+        assert spool_files(tmp_path) == []
+        return
     with file_size_limit(limit):
         out = crawl(down, items)
     assert out == items

@@ -511,9 +511,9 @@ def test_pipeline_writes_to_the_database_named_in_the_uri(tmp_path, client, capl
 
 
 def test_mask_and_redact():
-    assert mask_uri(SECRET_URI) == "mongodb://crawler:***@db.example:27017/?authSource=admin"
+    assert mask_uri(SECRET_URI) == "mongodb://***@db.example:27017/?authSource=admin"
     assert mask_uri("mongodb://h:1/") == "mongodb://h:1/"
-    assert redact("auth failed for s3cret and mongodb://a:s3cret@h", SECRET_URI) == "auth failed for *** and mongodb://a:***@h"
+    assert redact("auth failed for s3cret and mongodb://a:s3cret@h", SECRET_URI) == "auth failed for *** and mongodb://***@h"
 
 
 def pipeline_for(tmp_path, client=None, **settings) -> MongoPipeline:
@@ -664,7 +664,7 @@ def test_pipeline_mongo_down_at_open_spools_then_next_run_replays(tmp_path, clie
     assert stats["newscrawl/mongo/spool_remaining"] == 26
     assert "newscrawl/mongo/written" not in stats
     warnings = [r.getMessage() for r in caplog.records if "unavailable at spider open" in r.getMessage()]
-    assert len(warnings) == 1 and "crawler:***@127.0.0.1" in warnings[0]
+    assert len(warnings) == 1 and "***@127.0.0.1" in warnings[0]
     assert "s3cret" not in caplog.text
     assert Spool(tmp_path / "spool").summary().items == 26
 

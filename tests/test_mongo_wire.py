@@ -425,7 +425,7 @@ def test_authentication_failure_is_a_configuration_error(tmp_path, writer_factor
         with pytest.raises(MongoConfigError) as info:
             writer.open()
         message = str(info.value)
-        assert "authentication failed" in message and "crawler:***@127.0.0.1" in message
+        assert "authentication failed" in message and "***@127.0.0.1" in message
         assert "s3cret" not in message
 
 
@@ -557,11 +557,11 @@ def test_crawl_with_mongo_down_then_replay_command(tmp_path):
     assert stats["finish_reason"] == "finished"
     assert len((tmp_path / "feed.jsonl").read_text(encoding="utf-8").splitlines()) == 5  # the feed still works
     assert proc.stderr.count("unavailable at spider open") == 1
-    assert "crawler:***@127.0.0.1" in proc.stderr and "s3cret" not in proc.stderr + proc.stdout
+    assert "***@127.0.0.1" in proc.stderr and "s3cret" not in proc.stderr + proc.stdout
 
     still_down = replay_command(tmp_path, down)
     assert still_down.returncode == 1, still_down.stderr[-2000:]
-    assert "s3cret" not in still_down.stderr + still_down.stdout and "crawler:***@" in still_down.stderr
+    assert "s3cret" not in still_down.stderr + still_down.stdout and "***@127.0.0.1" in still_down.stderr
 
     with FakeMongod() as mongod:
         ok = replay_command(tmp_path, mongod.uri)

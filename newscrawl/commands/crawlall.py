@@ -25,7 +25,7 @@ from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl import runstatus
 from newscrawl.feeds import use_replay_folders
-from newscrawl.lock import LockHeld, RunLock
+from newscrawl.lock import LockHeld, LockUnavailable, RunLock
 from newscrawl.middlewares import open_snapshot
 from newscrawl.storage import local_server
 from newscrawl.urls import host_in_domains
@@ -109,6 +109,11 @@ class Command(ScrapyCommand):
             except LockHeld as exc:
                 sys.stderr.write(f"newscrawl: another run holds the lock: {exc}\n")
                 self.exitcode = runstatus.EXIT_LOCKED
+                return
+            except LockUnavailable as exc:  # a folder, a read-only folder, a path under a file
+                sys.stderr.write(f"newscrawl: cannot take the lock {exc.strerror}\n")
+                self.exitcode = runstatus.EXIT_CANNOT_START
+                sys.stderr.write(f"newscrawl: exit status {self.exitcode} ({runstatus.EXIT_MEANING[self.exitcode]})\n")
                 return
         try:
             # one local MongoDB-compatible server (no MONGO_URI) for every spider of the run,
@@ -198,12 +203,41 @@ class Command(ScrapyCommand):
             self.failed[name] = f"{type(exc).__name__}: {exc}"
 
     def _run_sequential(self, names, opts, argv_rest) -> int:
-        """One child process per spider, one after another (fresh reactor and memory each)."""
+        """One child process per spider, one after another (fresh reactor and memory each).
+
+        SIGINT/SIGTERM to this process are forwarded to the running child (started in its
+        own session, so a terminal's Ctrl-C reaches it once, through here); this process
+        waits for the child -- holding the lock -- starts no further spider, and returns 2
+        (never a ``KeyboardInterrupt`` traceback, never an orphan crawling unlocked).
+        """
+        import signal
         import subprocess
 
-        codes = []
-        for name in names:
-            cmd = [sys.executable, "-m", "scrapy", "crawlall", name, *argv_rest]
-            codes.append(subprocess.run(cmd, env={**os.environ, CHILD_ENV: "1"}).returncode)
-        failures = [c for c in codes if c]
+        codes: list[int] = []
+        interrupted: list[int] = []
+        running: list[subprocess.Popen] = []
+
+        def forward(signum, frame):
+            interrupted.append(signum)
+            for child in running:
+                if child.poll() is None:
+                    child.send_signal(signum)
+
+        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for name in names:
+                if interrupted:
+                    break
+                cmd = [sys.executable, "-m", "scrapy", "crawlall", name, *argv_rest]
+                child = subprocess.Popen(cmd, start_new_session=True, env={**os.environ, CHILD_ENV: "1"})
+                running[:] = [child]
+                codes.append(child.wait())  # PEP 475: the wait resumes after the handler forwarded a signal
+                running.clear()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if interrupted:
+            sys.stderr.write(f"newscrawl: stopped by {signal.Signals(interrupted[0]).name}\n")
+            codes.append(runstatus.EXIT_SPIDER_ERROR)
+        failures = [c if c in runstatus.EXIT_MEANING else runstatus.EXIT_SPIDER_ERROR for c in codes if c]
         return min(failures) if failures else runstatus.EXIT_OK

@@ -1,4 +1,4 @@
-"""``scrapy mongo-replay [--spool DIR] [--dry-run]``: send the MongoDB write spool.
+"""``scrapy mongo-replay [--spool DIR] [--dry-run] [--rejected]``: send the MongoDB write spool.
 
 (Registered as ``mongo-replay`` by the ``scrapy.commands`` entry point in setup.py;
 ``COMMANDS_MODULE`` also lists it as ``mongo_replay``, the module name.)
@@ -9,7 +9,9 @@ it).  This command pings ``MONGO_URI``, creates the indexes, replays every
 batch oldest first -- idempotently: upserts and ``$addToSet``, so a batch sent
 twice stores once -- and prints the counts.  Batches locked by a crawl that is
 running right now are left to that crawl.  ``--dry-run`` only prints what the
-spool holds.
+spool holds.  ``--rejected`` first moves the writes MongoDB refused for good
+(``rejected/``, e.g. a validation rule since fixed) back into the spool; entries that
+are not writes (items that could not be made into one) stay there, and exit 1.
 
 When the spool holds nothing to send, the command says so and exits 0
 without contacting MongoDB (so it needs neither the server nor a valid
@@ -44,7 +46,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
-        return "[--spool DIR] [--dry-run]"
+        return "[--spool DIR] [--dry-run] [--rejected]"
 
     def short_desc(self) -> str:
         return "Replay the MongoDB write spool (items kept while MongoDB was unavailable)"
@@ -54,6 +56,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--spool", metavar="DIR", default=None,
                             help="spool directory (default: the MONGO_SPOOL_DIR setting)")
         parser.add_argument("--dry-run", action="store_true", help="only print what the spool holds")
+        parser.add_argument("--rejected", action="store_true",
+                            help="also send again the writes MongoDB refused for good (rejected/), after a fix")
 
     def run(self, args, opts) -> None:
         from newscrawl.storage.client import MongoConfig, MongoConfigError, client_from_settings
@@ -81,6 +85,11 @@ class Command(ScrapyCommand):
                 self.exitcode = 0
             return
         spool = Spool(directory, fsync=wsettings.spool_fsync)
+        rejected = getattr(opts, "rejected", False)
+        if rejected and not opts.dry_run:
+            requeued, left = spool.requeue_rejected()
+            print(f"rejected/: {requeued} writes queued again, {left} entries cannot be sent as they are "
+                  "(no write: see their reason)", file=out)
         before = spool.summary()
         print(f"spool {spool.directory}: {before.batches} batches, {before.items} items"
               f" ({before.locked} batches held by a running crawl)", file=out)
@@ -131,3 +140,6 @@ class Command(ScrapyCommand):
         print(f"remaining: {remaining} items in {after.batches - after.locked} batches"
               + (f" (+{after.locked} batches held by a running crawl)" if after.locked else ""), file=out)
         self.exitcode = 1 if remaining_ops else 0
+        if rejected and spool.rejected_entries():
+            print(f"still in {spool.directory}/rejected: {len(spool.rejected_entries())} entries", file=out)
+            self.exitcode = 1

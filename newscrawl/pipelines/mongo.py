@@ -55,6 +55,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -118,10 +119,12 @@ class MongoPipeline:
     async def open_spider(self) -> None:
         try:
             self.spool = Spool(self.settings.spool_dir, fsync=self.settings.spool_fsync)
+            self.spool.check_writable()  # found now, not after the whole crawl (every item "lost")
         except OSError as exc:
             self.stats.set_value(STATS_PREFIX + "config_error", 1)
             logger.error("MongoDB storage not started: spool directory %s unusable: %s", self.settings.spool_dir, exc)
-            raise MongoConfigError(f"MONGO_SPOOL_DIR {self.settings.spool_dir!r} unusable: {exc}") from None
+            raise MongoConfigError(f"MONGO_SPOOL_DIR {str(Path(self.settings.spool_dir).absolute())!r} "
+                                   f"cannot be written: {exc}") from None
         try:
             report = await run_in_thread(self._open_in_thread)
         except MongoConfigError as exc:
@@ -231,7 +234,8 @@ class MongoPipeline:
                 "Item not stored in MongoDB: cannot append to the spool %s: %s%s", self.spool.directory, exc,
                 "; further spool failures are counted (newscrawl/mongo/lost), not logged" if first else "")
             return item
-        if len(self._segment) >= self.settings.batch_size:
+        # by ops too: alias links count no item, and a segment of alias ops only must be flushed as well
+        if len(self._segment) >= self.settings.batch_size or len(self._segment.ops) >= 2 * self.settings.batch_size:
             self._cut()
         if self._queued > self.settings.max_pending_batches:
             return self._wait_for_room(item)
@@ -245,12 +249,12 @@ class MongoPipeline:
 
     # -- batches -------------------------------------------------------------------------
     def _on_timer(self) -> None:
-        if self._segment is not None and len(self._segment):
+        if self._segment is not None and self._segment.ops:
             self._cut()
 
     def _cut(self) -> None:
         segment = self._segment
-        if segment is None or not len(segment):
+        if segment is None or not segment.ops:  # not len(): an alias-only segment holds ops but no item
             return
         self._segment = self.spool.new_segment()
         self._enqueue(self._flush, segment)

@@ -7,7 +7,9 @@ sets ``<field>_norm`` = :func:`newscrawl.arabic.match_key` of the display value
 themselves are not touched: they were cleaned by the item loaders and are what
 readers see.  An item without its required display field (``title``/``body``
 for articles, ``headline`` for tickers) is dropped with the counted reason
-``newscrawl/dropped/empty_<field>``.
+``newscrawl/dropped/empty_<field>``.  A ``NaN``/``Infinity`` float anywhere in an item
+becomes ``None`` (counted as ``newscrawl/values/non_finite_nulled``): JSON has no such
+numbers, and no field of ours holds one by right.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newscrawl.arabic import display_text, match_key
+from newscrawl.exporters import finite
 from newscrawl.items import TEXT_FIELDS, ArticleItem, TickerItem
 
 REQUIRED = {ArticleItem: ("title", "body"), TickerItem: ("headline",)}
@@ -34,6 +37,12 @@ class ArabicNormalizationPipeline:
         if fields is None:
             return item
         adapter = ItemAdapter(item)
+        for name in list(adapter.keys()):
+            value, replaced = finite(adapter[name])
+            if replaced:  # no number in an item is NaN/Infinity by right: null, counted
+                adapter[name] = value
+                if self.stats is not None:
+                    self.stats.inc_value("newscrawl/values/non_finite_nulled", replaced)
         for name in REQUIRED[type(item)]:
             if not adapter.get(name):
                 if self.stats is not None:

@@ -24,9 +24,9 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import TextResponse, XmlResponse
 
-from newscrawl.encoding import repair_encoding
+from newscrawl.encoding import repair_encoding, replacement_count
 from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
 from newscrawl.extractors.ticker import GenericTicker
 from newscrawl.urls import host_in_domains
@@ -66,6 +66,33 @@ def link_hrefs(response, css: str) -> list[str]:
         if href is not None:
             out.append(href)
     return out
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _bool_arg(name: str, value) -> bool:
+    """A yes/no spider argument (``1/0/true/false/yes/no/on/off``, any case); ``ValueError`` otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"spider argument {name}={value!r} is not a yes/no value (1/0/true/false/yes/no)")
+
+
+def _tz_arg(name: str, value: str) -> str:
+    """An IANA time zone name (``Asia/Beirut``); ``ValueError`` for one ``zoneinfo`` does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"spider argument {name}={value!r} is not an IANA time zone (e.g. Asia/Beirut)") from None
+    return str(value)
 
 
 class NewsSpider(scrapy.Spider):
@@ -110,7 +137,7 @@ class NewsSpider(scrapy.Spider):
                            ", ".join(unknown), ", ".join(self.known_arguments()))
         super().__init__(*args, **kwargs)
         #: False (``-a follow=0``): fetch the start URLs only -- no links, no discovery, no snapshot seeds
-        self.follow = str(follow).lower() not in ("0", "false", "no", "")
+        self.follow = _bool_arg("follow", follow)
         self.explicit_start = bool(start_url)
         if start_url:
             self.start_urls = [u.strip() for u in start_url.split(",") if u.strip()]
@@ -207,9 +234,18 @@ class NewsSpider(scrapy.Spider):
         if repaired:
             self._inc(f"newscrawl/encoding/repaired/{repaired}")
             logger.warning("wrong charset declared, page re-decoded (%s): %s", repaired, response.url)
+        replaced = replacement_count(response)
+        if replaced:
+            self._inc("newscrawl/encoding/replacement_chars", replaced)
+            self._inc("newscrawl/encoding/pages_with_replacements")
+            logger.info("%d undecodable byte(s) replaced by U+FFFD (%s): %s", replaced, response.encoding, response.url)
         now = datetime.now(timezone.utc)
         yield from self.parse_ticker(response, now)
-        page = self.article_page(response, now)
+        try:
+            page = self.article_page(response, now)
+        except Exception as exc:  # noqa: BLE001 - e.g. RecursionError from JSON-LD nested 100,000 deep
+            self._extraction_failed(exc, response)
+            return
         if page is not None:
             item = self.extract_article(page, response, now)
             for reason, n in page.meta.dropped.items():  # JSON-LD blocks that could not be read
@@ -231,7 +267,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             try:
                 items = list(cls(response, site=self.name, now=now).items())
-            except Exception as exc:  # a strip reader's bug must not lose the page: log, count, go on
+            except Exception as exc:  # noqa: BLE001 -- a strip reader's bug must not lose the page: log, count, go on
                 logger.exception("ticker reading failed (%s) on %s", cls.__name__, response.url)
                 self._inc(f"newscrawl/dropped/ticker_error/{type(exc).__name__}")
                 items = []
@@ -269,9 +305,7 @@ class NewsSpider(scrapy.Spider):
             else:
                 return self._drop(exc, response)
         except Exception as exc:  # a parser bug must not stop the crawl: log with traceback, count
-            logger.exception("extraction failed on %s", response.url)
-            self._inc(f"newscrawl/dropped/extraction_error/{type(exc).__name__}")
-            return None
+            return self._extraction_failed(exc, response)
         if not item.get("publisher") and self.publisher_name:
             item["publisher"] = self.publisher_name
         if item.get("published") is None:
@@ -282,6 +316,16 @@ class NewsSpider(scrapy.Spider):
             self._inc(f"newscrawl/dates/precision/{item.get('published_precision')}")
         self._inc("newscrawl/articles")
         return item
+
+    def _extraction_failed(self, exc: Exception, response):
+        """Any exception while reading a page (a parser bug, hostile input such as JSON-LD
+        nested 100,000 deep): one log line, counted as ``newscrawl/dropped/extraction_error/<Exc>``."""
+        self._inc(f"newscrawl/dropped/extraction_error/{type(exc).__name__}")
+        if isinstance(exc, RecursionError):  # a traceback 1,000 frames deep helps nobody
+            logger.error("extraction failed on %s: %s (nesting too deep)", response.url, type(exc).__name__)
+        else:
+            logger.exception("extraction failed on %s", response.url)
+        return None
 
     def _drop(self, exc: ExtractionError, response):
         self._inc(f"newscrawl/dropped/{exc.reason}")
@@ -334,28 +378,58 @@ class NewsSpider(scrapy.Spider):
         return request if self._is_internal(request.url) else None
 
     def _is_internal(self, url: str) -> bool:
-        host = urlsplit(url).hostname
-        return bool(host) and (not self.allowed_domains or host_in_domains(host, self.allowed_domains))
+        """``True`` for an http(s) URL on an allowed host, on the scheme's default port or a
+        port one of the start URLs uses (``ftp://`` on the same host, ``http://host:1/`` are not)."""
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        if port is not None and port not in self._site_ports():
+            return False
+        return not self.allowed_domains or host_in_domains(parts.hostname, self.allowed_domains)
+
+    def _site_ports(self) -> set[int]:
+        """80, 443 and the explicit ports of the start URLs."""
+        ports = {80, 443}
+        for url in self.start_urls or ():
+            try:
+                ports.add(urlsplit(url).port or 80)
+            except ValueError:
+                pass
+        return ports
 
     # ---- discovery (RSS, sitemaps) ----------------------------------------------------
     def parse_discovery(self, response):
         """RSS ``<item><link>`` and sitemap ``<loc>`` URLs become article / sitemap requests.
 
         XML is parsed with Scrapy's ``Sitemap`` (lxml, ``resolve_entities=False``) or
-        parsel's XML selector, neither of which resolves external entities.
+        parsel's XML selector, neither of which resolves external entities.  A gzipped
+        body (``.xml.gz`` served without ``Content-Encoding``, case BR-25) is decompressed
+        up to ``DOWNLOAD_MAXSIZE``.  Each entry is checked on its own: one that is not an
+        http(s) URL (``javascript:``, a malformed URL) is counted as
+        ``newscrawl/dropped/bad_link`` and the entries after it are still followed; a
+        relative ``<loc>`` is resolved against the sitemap's URL.  A body that does not
+        decompress or parse is counted as ``newscrawl/dropped/bad_sitemap``.
         """
         from scrapy.utils.sitemap import Sitemap
 
         self._inc("newscrawl/pages/discovery")
-        body = response.body
-        if not body.strip():
+        body = self._discovery_body(response)
+        if body is None or not body.strip():
             return
         if b"<rss" in body[:2000] or b"<feed" in body[:2000]:
-            sel = scrapy.Selector(text=response.text, type="xml")
+            text = response.text if body is response.body and isinstance(response, TextResponse) \
+                else XmlResponse(response.url, body=body).text
+            sel = scrapy.Selector(text=text, type="xml")
             sel.remove_namespaces()
             links = sel.xpath("//item/link/text() | //entry/link/@href").getall()
             for link in links[: self.max_articles or None]:
-                yield scrapy.Request(response.urljoin(link.strip()), callback=self.parse, meta={"page_kind": "article"})
+                request = self._discovery_request(response, link, self.parse, "article")
+                if request is not None:
+                    yield request
             return
         try:
             sm = Sitemap(body)
@@ -367,9 +441,45 @@ class NewsSpider(scrapy.Spider):
             if not loc:
                 continue
             if sm.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_discovery, meta={"page_kind": "discovery"})
-            elif self._is_internal(loc):
-                yield scrapy.Request(loc, callback=self.parse, meta={"page_kind": "article"})
+                request = self._discovery_request(response, loc, self.parse_discovery, "discovery")
+            else:
+                request = self._discovery_request(response, loc, self.parse, "article")
+            if request is not None:
+                yield request
+
+    def _discovery_body(self, response) -> bytes | None:
+        """The body of a feed or sitemap, gunzipped when it is gzip data (BR-25); ``None``
+        (counted ``bad_sitemap``) when it does not decompress within ``DOWNLOAD_MAXSIZE``."""
+        from scrapy.utils.gz import gunzip
+
+        body = response.body
+        if body[:3] != b"\x1f\x8b\x08":
+            return body
+        try:
+            return gunzip(body, max_size=self._setting_int("DOWNLOAD_MAXSIZE", 8 * 1024 * 1024))
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: over the size cap
+            self._inc("newscrawl/dropped/bad_sitemap")
+            logger.warning("gzipped sitemap not read (%s): %s", type(exc).__name__, response.url)
+            return None
+
+    def _discovery_request(self, response, link: str, callback, kind: str):
+        """A request for one feed / sitemap entry, or ``None``: not an http(s) URL
+        (counted ``newscrawl/dropped/bad_link``) or off the site (not followed)."""
+        try:
+            url = response.urljoin((link or "").strip())
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an http(s) URL: {url[:200]!r}")
+            request = scrapy.Request(url, callback=callback, meta={"page_kind": kind},
+                                     errback=self.discovery_failed if kind == "discovery" else self.fetch_failed)
+        except ValueError as exc:
+            self._inc("newscrawl/dropped/bad_link")
+            logger.info("bad link in %s skipped: %s", response.url, exc)
+            return None
+        if kind != "discovery" and not self._is_internal(request.url):
+            return None
+        return request
 
     def fetch_failed(self, failure):
         """A page could not be fetched: one log line and a counter, never a traceback.

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from newscrawl.extractors.generic import GenericArticlePage
 from newscrawl.extractors.ticker import GenericTicker
-from newscrawl.spiders.base import NewsSpider
+from newscrawl.spiders.base import NewsSpider, _tz_arg
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class GenericSpider(NewsSpider):
     def __init__(self, *args, url: str | None = None, tz: str | None = None, **kwargs):
         super().__init__(*args, start_url=url or kwargs.pop("start_url", None), **kwargs)
         if tz:
-            self.timezone = tz
+            self.timezone = _tz_arg("tz", tz)
         self.allowed_domains = sorted({urlsplit(u).hostname for u in self.start_urls if urlsplit(u).hostname})
 
     def article_page(self, response, now):

@@ -23,50 +23,92 @@ from datetime import timezone
 
 logger = logging.getLogger(__name__)
 
-_URI_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<authority>[^/\s]*)")
+#: ``scheme://`` and everything up to the next space or quote (a password may hold a raw ``/``)
+_URI_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<rest>[^\s'\"<>]*)")
+#: query options whose value is a secret: any ``*password*``/``*secret*``/``*token*`` name (``password=``,
+#: ``tlsCertificateKeyFilePassword``, ``sslPEMKeyPassword``) and ``authMechanismProperties``
+#: (``AWS_SESSION_TOKEN:…``); MongoDB connection-string options, https://www.mongodb.com/docs/manual/reference/connection-string-options/
+_SECRET_OPTION_RE = re.compile(
+    r"(?P<name>(?:^|(?<=[&;]))[^=&;]*(?:passw|pwd|secret|token|authmechanismproperties|credential)[^=&;]*=)[^&;]*",
+    re.IGNORECASE,
+)
+
+
+def _split_userinfo(rest: str) -> tuple[str | None, str]:
+    """``(userinfo, remainder)`` of the part after ``scheme://``: the userinfo ends at the
+    last ``@`` before the query (``user:p/w@host``, ``admin@pw@host``), or at the last ``@``
+    at all when no option (``=``) comes before it (a raw ``?`` in a password)."""
+    head = rest.partition("?")[0]
+    at = head.rfind("@")
+    if at < 0:
+        at = rest.rfind("@")
+        if at < 0 or "=" in rest[:at]:
+            return None, rest
+    return rest[:at], rest[at + 1:]
 
 
 def _split_password(uri: str) -> str | None:
     """The (still percent-encoded) password of ``uri``, or ``None``."""
     m = _URI_RE.search(uri or "")
-    if not m or "@" not in m["authority"]:
+    userinfo = _split_userinfo(m["rest"])[0] if m else None
+    if not userinfo:
         return None
-    user, sep, pw = m["authority"].rsplit("@", 1)[0].partition(":")
-    return pw if sep else None
+    user, sep, pw = userinfo.partition(":")
+    return pw if sep else userinfo  # no ':': a typo such as admin@pw@host -- all of it may be secret
 
 
 def _mask_match(m: re.Match) -> str:
-    authority = m["authority"]
-    if "@" not in authority:
-        return m.group(0)
-    userinfo, host = authority.rsplit("@", 1)  # a raw '@' in a password stays masked
-    user, sep, _ = userinfo.partition(":")
-    return f"{m['scheme']}{user}{':***' if sep else ''}@{host}"
+    userinfo, rest = _split_userinfo(m["rest"])
+    hosts, q, query = rest.partition("?")
+    if q:
+        query = _SECRET_OPTION_RE.sub(lambda o: o["name"] + "***", query)
+    return f"{m['scheme']}{'***@' if userinfo is not None else ''}{hosts}{q}{query}"
 
 
 def mask_uri(uri: str) -> str:
-    """Return ``uri`` with any password replaced by ``***``.
+    """Return ``uri`` with its whole userinfo and every secret option value replaced by ``***``.
 
-    ``mongodb://user:secret@host/db`` -> ``mongodb://user:***@host/db``.  A URI
-    without credentials is returned unchanged.  Works on any ``scheme://`` (a
-    mistyped ``http://user:pw@host`` is masked too) and on every URI inside a
-    longer text, so it can be applied to error messages.  Used for every log
-    line that names the server.
+    ``mongodb://user:se/cret@host/db?authMechanismProperties=AWS_SESSION_TOKEN:x`` ->
+    ``mongodb://***@host/db?authMechanismProperties=***``.  The userinfo is everything up
+    to the last ``@`` before the query (a raw ``/`` or ``@`` in a password stays masked;
+    the user name goes too: for MONGODB-AWS it is the access key).  Secret options: any
+    name with ``password``/``pwd``/``secret``/``token``/``credential`` in it and
+    ``authMechanismProperties`` (case-insensitive).  A URI without either is returned
+    unchanged.  Works on any ``scheme://`` (``mongodb+srv://``, a mistyped ``http://``) and on
+    every URI inside a longer text, so it can be applied to error messages.  Used for every
+    log line that names the server.
     """
     if not uri:
         return uri
     return _URI_RE.sub(_mask_match, uri)
 
 
-def redact(text: str, uri: str | None) -> str:
-    """``text`` with every URI masked (:func:`mask_uri`) and the password of
-    ``uri`` (raw and percent-decoded) replaced by ``***`` wherever it appears."""
-    text = mask_uri(text)
-    pw = _split_password(uri) if uri else None
+def _secrets_of(uri: str) -> list[str]:
+    """The password and the secret option values of ``uri`` (still percent-encoded)."""
+    out = []
+    pw = _split_password(uri)
     if pw:
+        out.append(pw)
+    m = _URI_RE.search(uri)
+    if m:
+        query = _split_userinfo(m["rest"])[1].partition("?")[2]
+        for o in _SECRET_OPTION_RE.finditer(query):
+            value = o.group(0)[len(o["name"]):]
+            out.append(value)
+            out += [v.partition(":")[2] for v in value.split(",") if ":" in v]  # AWS_SESSION_TOKEN:<token>
+    return [s for s in out if len(s) >= 3]  # never blank out a 1-2 character fragment all over a message
+
+
+def redact(text: str, uri: str | None) -> str:
+    """``text`` with every URI masked (:func:`mask_uri`) and the secrets of ``uri`` (its
+    password and secret option values, raw and percent-decoded) replaced by ``***``
+    wherever they appear (a driver message may quote them without the URI)."""
+    text = mask_uri(text)
+    if uri:
         from urllib.parse import unquote
 
-        for form in sorted({pw, unquote(pw)}, key=len, reverse=True):
+        forms = {f for s in _secrets_of(uri) for f in (s, unquote(s))}
+        for form in sorted(forms, key=len, reverse=True):
             text = text.replace(form, "***")
     return text
 

@@ -356,6 +356,23 @@ class Spool:
         self.fsync = fsync
         self._lock = threading.Lock()
 
+    def check_writable(self) -> None:
+        """Write, ``fsync`` and delete a small probe file in the spool directory; raises the
+        ``OSError`` (read-only, full disk, no permission) so that a spool that cannot work
+        is found at open, not after the whole crawl."""
+        probe = self.directory / f".probe-{os.getpid()}-{threading.get_ident()}"
+        try:
+            with open(probe, "wb") as fh:
+                fh.write(self._header("probe"))
+                fh.flush()
+                if self.fsync:
+                    os.fsync(fh.fileno())
+        finally:
+            try:
+                probe.unlink()
+            except FileNotFoundError:
+                pass
+
     # -- writing ---------------------------------------------------------------
     def _next_id(self) -> str:
         with _SEQ_LOCK:
@@ -392,6 +409,57 @@ class Spool:
             if self.fsync:
                 os.fsync(out.fileno())
         return path
+
+    def rejected_entries(self) -> list[dict]:
+        """Every entry of ``rejected/*.jsonl`` (oldest file first); lines that do not decode are skipped."""
+        out = []
+        for path in sorted((self.directory / "rejected").glob("rejected-*.jsonl")):
+            for line in path.read_bytes().split(b"\n"):
+                if line.strip():
+                    try:
+                        out.append(loads(line))
+                    except ValueError:
+                        continue
+        return out
+
+    def requeue_rejected(self) -> tuple[int, int]:
+        """Move the refused *writes* of ``rejected/`` (entries with an ``op``) back into
+        the spool as one sealed batch, to be sent again after the cause was fixed
+        (``scrapy mongo-replay --rejected``).  Entries without an op (items that could not
+        be turned into a write: ``naive_datetime``, ``bson_too_large``...) stay in
+        ``rejected/``.  The batch is durable before the rejected files are rewritten
+        (a crash in between sends a write twice: idempotent).  Returns ``(ops requeued,
+        entries left in rejected/)``."""
+        rdir = self.directory / "rejected"
+        files = sorted(rdir.glob("rejected-*.jsonl")) if rdir.is_dir() else []
+        ops, keep = [], {}
+        for path in files:
+            kept = []
+            for line in path.read_bytes().split(b"\n"):
+                if not line.strip():
+                    continue
+                try:
+                    entry = loads(line)
+                    ops.append(Op.from_json(entry["op"]))
+                except (ValueError, KeyError, TypeError):
+                    kept.append(line)
+            keep[path] = kept
+        if ops:
+            self.write_batch(ops).keep()
+        left = 0
+        for path, kept in keep.items():
+            left += len(kept)
+            if not kept:
+                path.unlink()
+                continue
+            tmp = path.with_suffix(".jsonl.tmp")
+            with open(tmp, "wb") as out:
+                out.write(b"".join(k + b"\n" for k in kept))
+                out.flush()
+                if self.fsync:
+                    os.fsync(out.fileno())
+            os.replace(tmp, path)
+        return len(ops), left
 
     # -- reading -----------------------------------------------------------------
     def pending_paths(self) -> list[Path]:

@@ -93,12 +93,26 @@ MiB = 1024 * 1024
 BSON_MAX = 16 * MiB
 DEFAULT_MAX_DOCUMENT_BYTES = BSON_MAX - 512 * 1024
 
-#: Server error codes treated as transient: pymongo's retryable set
-#: (network / not-primary / shutdown / interrupted) plus WriteConcernFailed (64,
-#: wtimeout), MaxTimeMSExpired (50), WriteConflict (112) and ExceededTimeLimit (262).
+#: Server error codes treated as transient (the write may be resent: our ops are idempotent).
+#: * the retryable-writes specification's list (= pymongo's ``_RETRYABLE_ERROR_CODES``):
+#:   HostUnreachable 6, HostNotFound 7, NetworkTimeout 89, ShutdownInProgress 91,
+#:   ReadConcernMajorityNotAvailableYet 134, PrimarySteppedDown 189, ExceededTimeLimit 262,
+#:   SocketException 9001, NotWritablePrimary 10107, InterruptedAtShutdown 11600,
+#:   InterruptedDueToReplStateChange 11602, NotPrimaryNoSecondaryOk 13435,
+#:   NotPrimaryOrSecondary 13436, and the legacy not-primary 10058
+#:   (https://github.com/mongodb/specifications/blob/master/source/retryable-writes/retryable-writes.md);
+#: * codes the server returns for a write that did not happen *now* but can later:
+#:   MaxTimeMSExpired 50, WriteConcernFailed 64, WriteConflict 112, LockTimeout 24,
+#:   LockBusy 46, StaleShardVersion 63, StaleEpoch 150, Interrupted 11601, StaleConfig 13388,
+#:   ShardingStateNotInitialized 193, TransactionTooOld 225, ConflictingOperationInProgress 117,
+#:   StaleDbVersion 249, TemporarilyUnavailable 365 (server error_codes.yml, category/"isRetriable").
+#: A per-document error or reply labelled ``RetryableWriteError``/``TransientTransactionError``
+#: is transient whatever its code.
 RETRYABLE_CODES = frozenset(
-    {6, 7, 50, 64, 89, 91, 112, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436}
+    {6, 7, 89, 91, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436,
+     24, 46, 50, 63, 64, 112, 117, 150, 193, 225, 249, 365, 11601, 13388}
 )
+TRANSIENT_LABELS = ("RetryableWriteError", "TransientTransactionError")
 DUPLICATE_KEY = 11000
 AUTH_FAILED = 18
 UNAUTHORIZED = 13
@@ -128,7 +142,9 @@ class WriterSettings:
     flushes; ``retry_times`` retries after the first attempt; ``retry_backoff`` /
     ``retry_backoff_max`` seconds; ``outage_probe_interval`` seconds between
     pings while MongoDB is down; ``max_document_bytes`` BSON bytes;
-    ``max_pending_batches`` batches queued before ``process_item`` waits.
+    ``max_pending_batches`` batches queued before ``process_item`` waits;
+    ``batch_timeout`` seconds for the whole write of one batch, retries included
+    (pymongo's client-side operation timeout, ``pymongo.timeout``; 0 = unbounded).
     """
 
     articles: str = "articles"
@@ -144,6 +160,7 @@ class WriterSettings:
     spool_dir: str = "data/spool"
     spool_fsync: bool = True
     revisions: str = "revisions"  # collection of previous versions of articles; "" = not kept
+    batch_timeout: float = 120.0
 
     @classmethod
     def from_settings(cls, settings) -> "WriterSettings":
@@ -163,6 +180,7 @@ class WriterSettings:
             spool_dir=settings.get("MONGO_SPOOL_DIR", d.spool_dir) or d.spool_dir,
             spool_fsync=settings.getbool("MONGO_SPOOL_FSYNC", d.spool_fsync),
             revisions=settings.get("MONGO_REVISIONS_COLLECTION", d.revisions) or "",
+            batch_timeout=max(0.0, settings.getfloat("MONGO_BATCH_TIMEOUT", d.batch_timeout)),
         )
 
 
@@ -179,12 +197,30 @@ def sanitize_key(key: Any) -> str:
 def to_bson_value(value: Any, path: str = "") -> Any:
     """Return a fresh BSON-ready copy of ``value`` (never the same container).
 
-    Dict keys are sanitized (:func:`sanitize_key`), tuples/sets become lists,
+    Dict keys are sanitized (:func:`sanitize_key`); when two keys of one dict sanitize to
+    the same name (``$a`` and ``＄a``) the one that had to change is stored as
+    ``＄a~2`` (never a silently lost value; logged); tuples/sets become lists,
     aware datetimes are converted to UTC.  Raises :class:`ItemRejected`
     (``naive_datetime``) for a datetime without a UTC offset, naming ``path``.
     """
     if isinstance(value, dict):
-        return {sanitize_key(k): to_bson_value(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        out: dict = {}
+        renamed = []
+        for k, v in value.items():
+            key = sanitize_key(k)
+            converted = to_bson_value(v, f"{path}.{k}" if path else str(k))
+            if key in out or (key != k and key in value):
+                renamed.append((k, key, converted))  # e.g. "$a" and "＄a": both kept, see below
+            else:
+                out[key] = converted
+        for k, key, converted in renamed:
+            n = 2
+            while f"{key}~{n}" in out or f"{key}~{n}" in value:
+                n += 1
+            out[f"{key}~{n}"] = converted
+            logger.warning("field %r of %r: sanitized key %r is taken; stored as %r",
+                           k, path or "item", key, f"{key}~{n}")
+        return out
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_bson_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, datetime):
@@ -472,7 +508,13 @@ class MongoWriter:
         return self.db[name]
 
     def ping(self) -> None:
-        """One ``ping`` round trip; raises the pymongo error."""
+        """One ``ping`` round trip (within ``batch_timeout``); raises the pymongo error."""
+        if self.settings.batch_timeout:
+            import pymongo
+
+            with pymongo.timeout(min(self.settings.batch_timeout, self._socket_timeout() or self.settings.batch_timeout)):
+                self.client.admin.command("ping")
+            return
         self.client.admin.command("ping")
 
     def ensure_indexes(self) -> None:
@@ -674,8 +716,10 @@ class MongoWriter:
         pending = [_Pending(op) for op in ops]
         outcome = Outcome()
         attempt = immediate = 0
+        budget = self.settings.batch_timeout
+        deadline = self._clock() + budget if budget else None
         while True:
-            error, fatal, need_backoff = self._attempt(pending, counts, outcome)
+            error, fatal, need_backoff = self._bounded_attempt(pending, counts, outcome, deadline)
             if not pending:
                 return outcome
             if fatal:
@@ -690,10 +734,39 @@ class MongoWriter:
                 outcome.remaining, outcome.error = [p.op for p in pending], error
                 return outcome
             delay = min(self.settings.retry_backoff * (2 ** (attempt - 1)), self.settings.retry_backoff_max)
+            if deadline is not None and self._clock() + delay >= deadline:
+                logger.info("MongoDB %s: batch time limit (MONGO_BATCH_TIMEOUT=%.0f s) reached: no more retries",
+                            self.masked_uri, budget)
+                outcome.remaining, outcome.error = [p.op for p in pending], error
+                return outcome
             counts["retries"] += 1
             logger.info("MongoDB %s: %s; retry %d/%d in %.2f s", self.masked_uri,
                         self._short(error) if error else "retryable write errors", attempt, self.settings.retry_times, delay)
             self._sleep(delay)
+
+    def _bounded_attempt(self, pending, counts: Counter, outcome: Outcome, deadline: float | None):
+        """:meth:`_attempt` within what is left of the batch's time (``pymongo.timeout``:
+        every server round trip of the attempt ends by the deadline)."""
+        if deadline is None:
+            return self._attempt(pending, counts, outcome)
+        import pymongo
+
+        left = deadline - self._clock()
+        if left <= 0:
+            from pymongo.errors import ExecutionTimeout
+
+            return ExecutionTimeout("MONGO_BATCH_TIMEOUT reached"), False, True
+        with pymongo.timeout(min(left, self._socket_timeout() or left)):
+            return self._attempt(pending, counts, outcome)
+
+    def _socket_timeout(self) -> float | None:
+        """The client's ``socketTimeoutMS`` in seconds (``pymongo.timeout`` replaces it:
+        an attempt keeps its own bound within the batch's)."""
+        try:
+            value = self.client.options.pool_options.socket_timeout
+        except AttributeError:  # a client double
+            return None
+        return value if isinstance(value, (int, float)) and value > 0 else None
 
     def _attempt(self, pending: list[_Pending], counts: Counter, outcome: Outcome):
         """One pass over ``pending`` (mutated: done ops removed).  Returns
@@ -724,6 +797,7 @@ class MongoWriter:
                 except BulkWriteError as exc:
                     details = exc.details or {}
                     wc_errors = details.get("writeConcernErrors") or []
+                    labelled = any(label in (details.get("errorLabels") or ()) for label in TRANSIENT_LABELS)
                     errors = {e.get("index"): e for e in details.get("writeErrors") or []}
                     done = []
                     for i, p in enumerate(group):
@@ -736,8 +810,9 @@ class MongoWriter:
                         detail = {"code": code, "errmsg": mask_uri(str(err.get("errmsg", "")))[:500]}
                         if code == DUPLICATE_KEY and not p.dup_retried:
                             p.dup_retried = True  # upsert race: the retry matches the winner's document
-                        elif code in RETRYABLE_CODES:
-                            need_backoff = True
+                        elif code in RETRYABLE_CODES or labelled or any(
+                                label in (err.get("errorLabels") or ()) for label in TRANSIENT_LABELS):
+                            need_backoff = True  # stays pending: retried, then kept in the spool
                         else:
                             outcome.rejected.append((p.op, "duplicate_key" if code == DUPLICATE_KEY else "write_error", detail))
                             done.append(p)
@@ -772,6 +847,7 @@ class MongoWriter:
         else:
             name = "aliases" if kind == "alias" else "republished"
             counts[f"{name}_linked"] += modified
+            counts[f"{name}_known"] += matched - modified  # the URL was already listed: nothing lost
             counts[f"{name}_missing"] += max(0, n_ok - matched)
 
 
