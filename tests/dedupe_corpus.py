@@ -280,34 +280,6 @@ def labelled_pairs() -> list[tuple[Doc, Doc, int]]:
     pairs += [(docs[a], docs[b], 0) for k, a in enumerate(sites) for b in sites[k + 1 :]]
     return pairs
 
-
-if __name__ == "__main__":  # pragma: no cover - report helper
-    from newscrawl.arabic import match_key
-    from newscrawl.fingerprints import MIN_FEATURES, content_hash, features, hamming, simhash64_features
-
-    def fp(d: Doc):
-        title, body = match_key(d.title), "\n".join(match_key(p) for p in d.paragraphs)
-        f = features(body)
-        return content_hash(title, body), (simhash64_features(f) if len(f) >= MIN_FEATURES else None)
-
-    rows = [(fp(a), fp(b), label, b.kind) for a, b, label in labelled_pairs()]
-    print("threshold  precision  recall   (per kind found / 7)")
-    for k in range(0, 13):
-        tp = fp_ = 0
-        per = {}
-        for (ha, sa), (hb, sb), label, kind in rows:
-            hit = ha == hb or (sa is not None and sb is not None and hamming(sa, sb) <= k)
-            tp += hit and label
-            fp_ += hit and not label
-            if label:
-                per[kind] = per.get(kind, 0) + hit
-        pos = sum(r[2] for r in rows)
-        prec = tp / (tp + fp_) if tp + fp_ else 1.0
-        print(f"{k:9d}  {prec:9.3f}  {tp / pos:6.3f}   {per}")
-    neg = [hamming(sa, sb) for (ha, sa), (hb, sb), label, _ in rows if not label and sa is not None and sb is not None]
-    print("closest unrelated pair:", min(neg), "bits")
-
-
 # --- syndication kinds (issue 18) ----------------------------------------------------
 
 SYNDICATION_KINDS = ("dateline", "cut", "readalso", "marks", "short_weekday", "short_marks", "excerpt", "extended")
@@ -458,3 +430,89 @@ def syndication_pairs() -> list[tuple[Doc, Doc, int]]:
 def all_pairs() -> list[tuple[Doc, Doc, int]]:
     """:func:`labelled_pairs` followed by :func:`syndication_pairs`."""
     return labelled_pairs() + syndication_pairs()
+
+
+# --- scoring through the real dedupe index -----------------------------------------------
+
+def as_item(doc: Doc, url: str, *, shingles: bool = True) -> tuple[dict, object]:
+    """``(item, profile)``: the dedupe fields of ``doc`` as the dedupe pipeline sets
+    them (content hash, SimHash under the 20-feature rule, LSH keys when ``shingles``)."""
+    from newscrawl.arabic import match_key
+    from newscrawl.fingerprints import (
+        MIN_FEATURES, content_hash, features, shingle_profile, simhash64_features, to_signed64,
+    )
+
+    title = match_key(doc.title)
+    body = "\n".join(k for k in (match_key(p) for p in doc.paragraphs) if k)
+    feats = features(body)
+    profile = shingle_profile(body) if shingles else None
+    item = {
+        "canonical_url": url,
+        "site": url.split("/")[2],
+        "title_norm": title,
+        "body_norm": body,
+        "content_hash": content_hash(title, body),
+        "simhash": to_signed64(simhash64_features(feats)) if len(feats) >= MIN_FEATURES else None,
+        "lsh_keys": (profile.keys or None) if profile is not None else None,
+    }
+    return item, profile
+
+
+def score(pairs, *, shingles: bool = True) -> list[tuple[int, str, object]]:
+    """``(label, kind of the new doc, Match or None)`` per pair: the stored doc recorded
+    in a fresh :class:`~newscrawl.dedupe.MemoryDedupeIndex` (on site a.example), the new
+    one looked up (site b.example).  ``shingles=False``: SimHash and exact only (the
+    dedupe as it was before the MinHash stage)."""
+    from newscrawl.dedupe import MemoryDedupeIndex
+
+    rows = []
+    for a, b, label in pairs:
+        idx = MemoryDedupeIndex()
+        item_a, prof_a = as_item(a, "https://a.example/1", shingles=shingles)
+        idx.record(item_a, prof_a)
+        item_b, prof_b = as_item(b, "https://b.example/1", shingles=shingles)
+        rows.append((label, b.kind, idx.decide(item_b, (), prof_b)))
+    return rows
+
+
+def table(rows) -> dict[str, tuple[int, int]]:
+    """Per kind of positive: ``(found, total)``; key ``"negatives"``: ``(linked, total)``."""
+    out: dict[str, list[int]] = {}
+    for label, kind, match in rows:
+        key = kind if label else "negatives"
+        cell = out.setdefault(key, [0, 0])
+        cell[0] += match is not None
+        cell[1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+if __name__ == "__main__":  # pragma: no cover - report helper
+    from newscrawl.arabic import match_key
+    from newscrawl.fingerprints import MIN_FEATURES, content_hash, features, hamming, simhash64_features
+
+    def fp(d: Doc):
+        title, body = match_key(d.title), "\n".join(match_key(p) for p in d.paragraphs)
+        f = features(body)
+        return content_hash(title, body), (simhash64_features(f) if len(f) >= MIN_FEATURES else None)
+
+    rows = [(fp(a), fp(b), label, b.kind) for a, b, label in labelled_pairs()]
+    print("threshold  precision  recall   (per kind found / 7)")
+    for k in range(0, 13):
+        tp = fp_ = 0
+        per = {}
+        for (ha, sa), (hb, sb), label, kind in rows:
+            hit = ha == hb or (sa is not None and sb is not None and hamming(sa, sb) <= k)
+            tp += hit and label
+            fp_ += hit and not label
+            if label:
+                per[kind] = per.get(kind, 0) + hit
+        pos = sum(r[2] for r in rows)
+        prec = tp / (tp + fp_) if tp + fp_ else 1.0
+        print(f"{k:9d}  {prec:9.3f}  {tp / pos:6.3f}   {per}")
+    neg = [hamming(sa, sb) for (ha, sa), (hb, sb), label, _ in rows if not label and sa is not None and sb is not None]
+    print("closest unrelated pair:", min(neg), "bits")
+    print()
+    both, simhash_only = table(score(all_pairs())), table(score(all_pairs(), shingles=False))
+    print(f"{'kind':<15}{'SimHash only':>14}{'+ MinHash LSH':>15}")
+    for kind in both:
+        print(f"{kind:<15}{'%d/%d' % simhash_only[kind]:>14}{'%d/%d' % both[kind]:>15}")
