@@ -19,6 +19,7 @@ setup(
         "trafilatura>=2.0",
         "simhash>=2.1",
         "datasketch>=1.6",
+        "numpy>=1.24",  # the dedupe LSH key table (newscrawl.dedupe); also a datasketch dependency
     ],
     extras_require={
         "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],

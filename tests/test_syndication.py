@@ -279,3 +279,38 @@ def test_short_agency_item_and_its_weekday_copy_linked_across_crawls(tmp_path, m
         assert arts[url]["duplicate_of"] is None and not arts[url].get("republished_by")
     assert all(arts[u][LSH_FIELD] for u in arts)  # every stored story carries its band keys
     assert "lsh_keys_1" in client[database].articles.index_information()
+
+
+def test_key_table_merges_into_sorted_arrays_and_forgets_removed_urls():
+    import random
+
+    from newscrawl.dedupe import _KeyTable
+
+    rng = random.Random(18)
+    table = _KeyTable()
+    keys = {f"https://s.example/{i}": [rng.getrandbits(63) - 2**62 for _ in range(128)] for i in range(600)}
+    shared = 12345
+    for url, ks in keys.items():
+        table.add(url, ks + ([shared] if url.endswith(("/3", "/599")) else []))
+    # 600 x 128 keys > 65536: the first 512 articles (and the shared key of /3) were merged
+    # into the sorted arrays when the 65537th key came
+    assert len(table._keys) == 65537 and list(table._keys) == sorted(table._keys)
+    assert table.find(keys["https://s.example/7"][5:7]) == {"https://s.example/7"}  # merged part
+    assert table.find(keys["https://s.example/598"][:1]) == {"https://s.example/598"}  # recent part
+    assert table.find([shared]) == {"https://s.example/3", "https://s.example/599"}
+    assert table.find([1, 2, 3]) == set()
+    table.remove("https://s.example/3")
+    table.add("https://s.example/599", [99])  # re-recorded with other keys
+    assert table.find([shared]) == set() and table.find([99]) == {"https://s.example/599"}
+
+
+def test_key_table_key_shared_by_many_articles_uses_the_binary_search():
+    from newscrawl.dedupe import _MAX_RUN, _KeyTable
+
+    table = _KeyTable()
+    boiler = 777  # one band key in 600 articles (a boilerplate window): a run longer than _MAX_RUN
+    for i in range(600):
+        table.add(f"https://s.example/{i}", [boiler] + [i * 1000 + k for k in range(127)])
+    assert len(table._keys) > 65536 and int((table._keys == boiler).sum()) > _MAX_RUN
+    assert table.find([boiler]) == {f"https://s.example/{i}" for i in range(600)}
+    assert table.find([5 * 1000 + 3, 10**9]) == {"https://s.example/5"}
