@@ -314,3 +314,50 @@ def test_key_table_key_shared_by_many_articles_uses_the_binary_search():
     assert len(table._keys) > 65536 and int((table._keys == boiler).sum()) > _MAX_RUN
     assert table.find([boiler]) == {f"https://s.example/{i}" for i in range(600)}
     assert table.find([5 * 1000 + 3, 10**9]) == {"https://s.example/5"}
+
+
+# --- the pipeline policy ----------------------------------------------------------------------
+
+def test_pipeline_relations_and_same_site_policy(docs):
+    from tests.test_dedupe import Run, article
+
+    site = "youm7.com"
+    v = {x.kind: x for x in corpus.syndication_variants(site)}
+    short = corpus.short_original(site)
+    run = Run()
+    first = run.push(article("https://agency.example/1", "agency", short))
+    assert first["lsh_keys"] and first["duplicate_relation"] is None
+    # another site: the whole story that contains the short item -> extended
+    ext = run.push(article("https://www.youm7.com/story/1", "youm7", v["extended"]))
+    assert (ext["duplicate_of"], ext["duplicate_kind"], ext["duplicate_relation"]) == (
+        "https://agency.example/1", "shingle", "extended")
+    assert ext["duplicate_similarity"] == 1.0
+    # same site as the story: its first half under another URL is kept (not the same page)
+    part = run.push(article("https://www.youm7.com/story/2", "youm7", v["excerpt"]))
+    assert part is not None and part.get("alias_of") is None
+    assert (part["duplicate_relation"], part["duplicate_of"]) == ("excerpt", "https://agency.example/1")
+    # same site, a shingle copy (5% of the words changed: SimHash misses it) -> alias of the story, dropped
+    words5 = next(x for x in corpus.variants(site) if x.kind == "words5")
+    assert run.push(article("https://www.youm7.com/print/1", "youm7", words5)) is None
+    ((dropped, _),) = run.dropped
+    assert (dropped["alias_of"], dropped["duplicate_kind"], dropped["duplicate_relation"]) == (
+        "https://www.youm7.com/story/1", "shingle", "copy")
+    assert run.stat("shingle_cross_site") == 1 and run.stat("same_site_shingle") == 2
+    assert run.stat("relation/extended") == 1 and run.stat("relation/excerpt") == 1
+    # the same URL again keeps the stored relation
+    again = run.push(article("https://www.youm7.com/story/1", "youm7", v["extended"]))
+    assert (again["duplicate_of"], again["duplicate_relation"]) == ("https://agency.example/1", "extended")
+
+
+def test_shingle_stage_can_be_switched_off():
+    from tests.test_dedupe import Run, article
+
+    real = corpus.short_original("arabic.sputniknews.com")  # «اليوم الثلاثاء»
+    wire = corpus.Doc(real.site, real.title, corpus.weekday_edit(real.paragraphs))  # «اليوم»
+    on, off = Run(), Run(DEDUPE_SHINGLE_ENABLED=False)
+    for run in (on, off):
+        run.push(article("https://agency.example/1", "agency", wire))
+    linked = on.push(article("https://b.example/1", "b", real))
+    alone = off.push(article("https://b.example/1", "b", real))
+    assert (linked["duplicate_kind"], linked["duplicate_relation"]) == ("shingle", "copy")
+    assert alone["lsh_keys"] is None and alone["duplicate_of"] is None
