@@ -189,7 +189,9 @@ def fingerprint_text(item) -> str:
 SHINGLE_WORDS = 3
 """Shingle width in tokens (all tokens of the match key, particles included: a shingle
 is a phrase, and phrases of unrelated stories on one topic rarely coincide).  Chosen on
-the labelled set (``tests/dedupe_corpus.py``, ``python -m tests.dedupe_corpus``)."""
+the labelled set (``tests/dedupe_corpus.py``): the gap between the lowest containment
+of a must-match pair and the highest of a must-not-match pair is widest at 3 --
+width 1: 0.949 vs 0.483, 2: 0.900 vs 0.138, 3: 0.853 vs 0.062, 4: 0.802 vs 0.032."""
 
 WINDOW_TOKENS = 40
 """Tokens per LSH window: about the size of a short agency item (25-40 words)."""
