@@ -106,7 +106,8 @@ def main() -> None:
         for n in sizes:
             t0 = time.perf_counter()
             results[n] = measure(coll, n, rng)
-            print(f"{n:,} stored (loaded and measured in {time.perf_counter() - t0:.0f} s)", flush=True)
+            print(f"{n:,} stored (loaded and measured in {time.perf_counter() - t0:.0f} s): "
+                  + ", ".join(f"{k} {v:.2f} ms" for k, v in results[n].items()), flush=True)
         client.drop_database("newscrawl_bench_dedupe")
     finally:
         if server is not None:
