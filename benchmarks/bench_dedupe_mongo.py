@@ -17,7 +17,8 @@ trip, so CPU time of this process would not count the server's work):
   size; it is not MongoDB).
 
 Run: ``.venv/bin/python benchmarks/bench_dedupe_mongo.py [SIZES...]`` (default
-``1000 10000``; inserting 100k articles into SecantusDB takes about 15 minutes).
+``1000 10000``; a 100k run on SecantusDB did not finish within an hour on the shared
+2-core machine -- use ``MONGO_URI`` with a real MongoDB for 100k).
 """
 
 from __future__ import annotations
