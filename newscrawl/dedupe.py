@@ -21,8 +21,11 @@ thread and ``decide`` + ``record`` on the reactor thread, so deciding and record
 item is atomic with respect to other items of the same crawl.
 
 ``item`` is anything with ``.get()`` (a Scrapy item or dict) carrying ``canonical_url``,
-``site``, ``content_hash``, ``simhash`` (signed int64 or None) and optionally
-``duplicate_of`` / ``duplicate_kind``.
+``site``, ``content_hash``, ``simhash`` (signed int64 or None), ``lsh_keys`` (list of
+signed int64 or None; its text in ``body_norm``/``lead_norm``) and optionally
+``duplicate_of`` / ``duplicate_kind`` / ``duplicate_relation``.  ``decide``/``lookup``/
+``record`` take an optional ``profile`` (:class:`~newscrawl.fingerprints.ShingleProfile`
+of the item's text) so the shingles are not computed twice.
 
 Matching, in order (first stage with a candidate wins):
 
@@ -32,10 +35,20 @@ Matching, in order (first stage with a candidate wins):
    (``sh0``..``sh3``, an indexed equality query) and is within ``near_distance`` bits
    (exact Hamming check).  Manku, Jain, Das Sarma, WWW 2007: with 4 bands every pair
    within 3 bits shares a band, so this finds all of them without scanning.
+4. ``shingle`` -- a stored article sharing one of the item's MinHash LSH band keys
+   (``lsh_keys``, one multikey index, an ``$in`` query), verified on the real word
+   3-shingles of both texts by :func:`newscrawl.fingerprints.shingle_relation`: a
+   ``copy``, an ``excerpt`` (the new text is a cut-down copy) or ``extended`` (the new
+   text contains the stored one).  Finds short items (no SimHash under 20 content
+   words) and partial edits SimHash misses (a dateline, a weekday, a cut sentence, an
+   inserted ad or «اقرأ أيضاً» line, ~5% of the words changed).
+
+Every match carries a ``relation``: ``copy`` for stages 1-3, the verified one for 4.
 
 Within a stage, a candidate from the item's own ``site`` is preferred (so a same-site
-copy is recognised even when another site's copy exists), then the smallest distance,
-then the first recorded.  A match reports the first-seen article as
+copy is recognised even when another site's copy exists), then the smallest distance
+(stage 4: a ``copy`` before the partial relations, then the highest similarity), then the
+first recorded.  A match reports the first-seen article as
 ``Match.first_seen_url`` (the candidate's own ``duplicate_of`` if it is itself a copy).
 """
 
@@ -43,15 +56,25 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import numpy as np
 from pymongo import ASCENDING, IndexModel
 
-from newscrawl.fingerprints import NEAR_DISTANCE, bands, from_signed64
+from newscrawl.fingerprints import (
+    NEAR_DISTANCE,
+    ShingleProfile,
+    bands,
+    fingerprint_text,
+    from_signed64,
+    shingle_hashes,
+    shingle_relation,
+)
 
 __all__ = [
     "BAND_FIELDS",
+    "LSH_FIELD",
     "DEDUPE_INDEXES",
     "Entry",
     "Match",
@@ -62,13 +85,18 @@ __all__ = [
 BAND_FIELDS = ("sh0", "sh1", "sh2", "sh3")
 """Item / document fields holding the four 16-bit SimHash bands, high bits first."""
 
+LSH_FIELD = "lsh_keys"
+"""Item / document field holding the MinHash LSH band keys (list of signed int64)."""
+
 DEDUPE_INDEXES = [
     IndexModel([("canonical_url", ASCENDING)], unique=True),
     IndexModel([("content_hash", ASCENDING)]),
     *(IndexModel([(f, ASCENDING)]) for f in BAND_FIELDS),
+    IndexModel([(LSH_FIELD, ASCENDING)]),
 ]
 """Indexes the articles collection needs for :class:`MongoDedupeIndex` lookups (default
-MongoDB index names): ``canonical_url`` unique, ``content_hash``, ``sh0``..``sh3``."""
+MongoDB index names): ``canonical_url`` unique, ``content_hash``, ``sh0``..``sh3``,
+``lsh_keys`` (multikey: one index entry per band key)."""
 
 _PROJECTION = {
     "_id": 0,
@@ -78,14 +106,18 @@ _PROJECTION = {
     "simhash": 1,
     "duplicate_of": 1,
     "duplicate_kind": 1,
+    "duplicate_relation": 1,
 }
+_LSH_PROJECTION = {**_PROJECTION, "body_norm": 1, "lead_norm": 1}
 
 _MASK64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One stored article as the index sees it.  ``simhash`` is unsigned (or None)."""
+    """One stored article as the index sees it.  ``simhash`` is unsigned (or None);
+    ``shingles``: sorted unique 32-bit shingle hashes when the article has LSH keys
+    (needed to verify a stage-4 candidate), else None."""
 
     canonical_url: str
     site: str | None = None
@@ -94,13 +126,15 @@ class Entry:
     duplicate_of: str | None = None
     duplicate_kind: str | None = None
     seq: int = 0  # recording order (memory) / result order (Mongo), for ties
+    duplicate_relation: str | None = None
+    shingles: array | None = field(default=None, compare=False, repr=False)
 
     @property
     def first_seen_url(self) -> str:
         return self.duplicate_of or self.canonical_url
 
     @classmethod
-    def from_item(cls, item: Any, seq: int = 0) -> "Entry":
+    def from_item(cls, item: Any, seq: int = 0, shingles: array | None = None) -> "Entry":
         fp = item.get("simhash")
         return cls(
             canonical_url=item.get("canonical_url"),
@@ -110,10 +144,12 @@ class Entry:
             duplicate_of=item.get("duplicate_of"),
             duplicate_kind=item.get("duplicate_kind"),
             seq=seq,
+            duplicate_relation=item.get("duplicate_relation"),
+            shingles=shingles,
         )
 
     @classmethod
-    def from_document(cls, doc: dict, seq: int = 0) -> "Entry":
+    def from_document(cls, doc: dict, seq: int = 0, shingles: array | None = None) -> "Entry":
         fp = doc.get("simhash")
         return cls(
             canonical_url=doc.get("canonical_url"),
@@ -123,6 +159,8 @@ class Entry:
             duplicate_of=doc.get("duplicate_of"),
             duplicate_kind=doc.get("duplicate_kind"),
             seq=seq,
+            duplicate_relation=doc.get("duplicate_relation"),
+            shingles=shingles,
         )
 
 
@@ -130,15 +168,20 @@ class Entry:
 class Match:
     """Result of a lookup.
 
-    ``kind``: ``"url"``, ``"exact"`` or ``"near"``; ``entry``: the stored article that
-    matched; ``distance``: Hamming distance in bits (0 for url/exact); ``source``:
-    ``"memory"`` or ``"mongo"``.
+    ``kind``: ``"url"``, ``"exact"``, ``"near"`` or ``"shingle"``; ``entry``: the stored
+    article that matched; ``distance``: Hamming distance in bits (0 for url/exact/
+    shingle); ``source``: ``"memory"`` or ``"mongo"``; ``relation``: ``"copy"``,
+    ``"excerpt"`` (the item is a cut-down copy of the entry) or ``"extended"`` (the item
+    contains the entry); ``similarity``: 0..1, the verified shingle Jaccard (copy) or
+    containment of the smaller text (excerpt/extended), 1.0 for url/exact, None for near.
     """
 
     kind: str
     entry: Entry
     distance: int = 0
     source: str = "memory"
+    relation: str = "copy"
+    similarity: float | None = None
 
     @property
     def canonical_url(self) -> str:
@@ -161,7 +204,121 @@ def _probe_bands(item: Any) -> tuple[int, int, int, int] | None:
 def _choose(item: Any, kind: str, scored: Iterable[tuple[Entry, int, str]]) -> Match | None:
     site = item.get("site")
     best = min(scored, key=lambda c: (c[0].site != site, c[1], c[2] != "memory", c[0].seq), default=None)
-    return None if best is None else Match(kind, best[0], best[1], best[2])
+    if best is None:
+        return None
+    return Match(kind, best[0], best[1], best[2], "copy", None if kind == "near" else 1.0)
+
+
+def _choose_shingle(item: Any, scored: Iterable[tuple[Entry, tuple[str, float], str]]) -> Match | None:
+    site = item.get("site")
+    best = min(
+        scored,
+        key=lambda c: (c[0].site != site, c[1][0] != "copy", -c[1][1], c[2] != "memory", c[0].seq),
+        default=None,
+    )
+    return None if best is None else Match("shingle", best[0], 0, best[2], best[1][0], best[1][1])
+
+
+def _item_shingles(item: Any, profile: ShingleProfile | None) -> array:
+    return profile.shingles if profile is not None else shingle_hashes(fingerprint_text(item))
+
+
+_MAX_RUN = 64
+_RUN_STEPS = np.arange(_MAX_RUN, dtype=np.int64)
+
+
+class _KeyTable:
+    """LSH band key -> canonical URLs, compact: a sorted ``int64`` numpy array of keys
+    with the aligned ``int32`` ids of their URLs, plus a dict of the keys added since the
+    last merge.  The dict is merged in when it holds more than ``max(65536, n / 8)``
+    keys (``n``: keys in the array), by one ``searchsorted`` + ``insert`` (linear in
+    ``n``, so O(1) amortised per key).  About 12 bytes per stored key instead of ~100
+    for a dict of lists: 100k articles x 128 keys fit in ~160 MB.  The sorted array is
+    bucketed by the top ``bits`` bits of the key (``bits = log2(n) - 3``: ~8 keys per
+    bucket, an ``int64`` offsets table of ``2**bits + 1``), so a lookup reads one offset
+    pair and one short run per probe key -- two or three cache misses, whatever ``n``
+    (a plain binary search over 12M keys costs ~14 misses per key).  Runs longer than
+    :data:`_MAX_RUN` (a band key shared by very many articles) fall back to
+    ``searchsorted``.  Removed URLs are tombstoned and dropped at the next merge."""
+
+    def __init__(self):
+        self._keys = np.empty(0, dtype=np.int64)
+        self._ids = np.empty(0, dtype=np.int32)
+        self._bits = 0
+        self._offsets = np.zeros(2, dtype=np.int64)
+        self._recent: dict[int, list[int]] = {}
+        self._recent_n = 0
+        self._id_of: dict[str, int] = {}
+        self._url_of: list[str | None] = []
+
+    def add(self, url: str, keys: Iterable[int]) -> None:
+        self.remove(url)
+        uid = len(self._url_of)
+        self._url_of.append(url)
+        self._id_of[url] = uid
+        for key in keys:
+            bucket = self._recent.get(key)
+            if bucket is None:
+                self._recent[key] = [uid]
+            else:
+                bucket.append(uid)
+            self._recent_n += 1
+        if self._recent_n > max(65536, len(self._keys) // 8):
+            self._merge()
+
+    def remove(self, url: str) -> None:
+        uid = self._id_of.pop(url, None)
+        if uid is not None:
+            self._url_of[uid] = None  # tombstone
+
+    def _merge(self) -> None:
+        live = [(k, i) for k, ids in self._recent.items() for i in ids if self._url_of[i] is not None]
+        new_keys = np.fromiter((k for k, _ in live), dtype=np.int64, count=len(live))
+        new_ids = np.fromiter((i for _, i in live), dtype=np.int32, count=len(live))
+        order = np.argsort(new_keys, kind="stable")
+        new_keys, new_ids = new_keys[order], new_ids[order]
+        alive = np.fromiter((u is not None for u in self._url_of), dtype=bool, count=len(self._url_of))
+        keep = alive[self._ids]
+        keys, ids = self._keys[keep], self._ids[keep]
+        pos = np.searchsorted(keys, new_keys, side="right")
+        self._keys = np.insert(keys, pos, new_keys)
+        self._ids = np.insert(ids, pos, new_ids)
+        self._recent, self._recent_n = {}, 0
+        self._bits = max(1, int(len(self._keys)).bit_length() - 3)
+        buckets = self._bucket(self._keys)
+        self._offsets = np.zeros((1 << self._bits) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(buckets, minlength=1 << self._bits), out=self._offsets[1:])
+
+    def _bucket(self, keys: np.ndarray) -> np.ndarray:
+        """Top ``_bits`` bits of the keys in unsigned order (sign bit flipped)."""
+        unsigned = keys.view(np.uint64) ^ np.uint64(1 << 63)
+        return (unsigned >> np.uint64(64 - self._bits)).astype(np.int64)
+
+    def find(self, keys: Iterable[int]) -> set[str]:
+        """URLs sharing at least one of ``keys``."""
+        keys = list(keys)
+        uids: set[int] = set()
+        for key in keys:
+            bucket = self._recent.get(key)
+            if bucket:
+                uids.update(bucket)
+        if len(self._keys) and keys:
+            probe = np.fromiter(keys, dtype=np.int64, count=len(keys))
+            b = self._bucket(probe)
+            lo, hi = self._offsets[b], self._offsets[b + 1]
+            run = int((hi - lo).max())
+            if run <= _MAX_RUN:
+                pos = lo[:, None] + _RUN_STEPS[None, :run]
+                inside = pos < hi[:, None]
+                pos = np.where(inside, pos, 0)
+                hits = pos[inside & (self._keys[pos] == probe[:, None])]
+                uids.update(self._ids[hits].tolist())
+            else:
+                lo = np.searchsorted(self._keys, probe, side="left")
+                hi = np.searchsorted(self._keys, probe, side="right")
+                for a, z in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist()):
+                    uids.update(self._ids[a:z].tolist())
+        return {u for u in (self._url_of[i] for i in uids) if u is not None}
 
 
 class MemoryDedupeIndex:
@@ -188,6 +345,7 @@ class MemoryDedupeIndex:
         # does not grow with memory latency as the index grows.  4 x 1 MiB of slots.
         self._band_fps: tuple[list[array | None], ...] = tuple([None] * 65536 for _ in range(4))
         self._band_urls: tuple[list[list[str] | None], ...] = tuple([None] * 65536 for _ in range(4))
+        self._lsh = _KeyTable()  # LSH band key -> canonical URLs
         self._seq = itertools.count(1)
 
     def __len__(self) -> int:
@@ -197,15 +355,19 @@ class MemoryDedupeIndex:
         return canonical_url in self._by_url
 
     # -- recording -----------------------------------------------------------------
-    def record(self, item: Any) -> Entry:
+    def record(self, item: Any, profile: ShingleProfile | None = None) -> Entry:
         """Add (or replace, same ``canonical_url``) the item's entry.  Raises
         ``ValueError`` when the item has no ``canonical_url``."""
-        entry = Entry.from_item(item, next(self._seq))
+        keys = item.get(LSH_FIELD) or ()
+        shingles = _item_shingles(item, profile) if keys else None
+        entry = Entry.from_item(item, next(self._seq), shingles)
         if not entry.canonical_url:
             raise ValueError("cannot record an item without canonical_url")
         self._remove(entry.canonical_url)
         url = entry.canonical_url
         self._by_url[url] = entry
+        if keys:
+            self._lsh.add(url, keys)
         if entry.content_hash:
             urls = self._by_hash.get(entry.content_hash)
             if urls is None:
@@ -232,6 +394,7 @@ class MemoryDedupeIndex:
                 urls.remove(url)
                 if not urls:
                     del self._by_hash[old.content_hash]
+        self._lsh.remove(url)
         if old.simhash is not None:
             for fps, urls, b in zip(self._band_fps, self._band_urls, bands(old.simhash)):
                 bucket = urls[b]
@@ -259,7 +422,13 @@ class MemoryDedupeIndex:
                             found[e_url] = d
         return [(self._by_url[u], d) for u, d in found.items()]
 
-    def decide(self, item: Any, remote: Iterable[Entry] = ()) -> Match | None:
+    def _shingle_candidates(self, url: str | None, keys: Iterable[int]) -> list[Entry]:
+        """Memory entries sharing at least one LSH band key, in recording order."""
+        found = self._lsh.find(keys)
+        found.discard(url)
+        return sorted((self._by_url[u] for u in found), key=lambda e: e.seq)
+
+    def decide(self, item: Any, remote: Iterable[Entry] = (), profile: ShingleProfile | None = None) -> Match | None:
         """Best match for ``item`` among the memory entries and ``remote`` entries
         (as returned by :meth:`MongoDedupeIndex.fetch`).  No I/O."""
         url = item.get("canonical_url")
@@ -278,30 +447,48 @@ class MemoryDedupeIndex:
             if scored:
                 return _choose(item, "exact", scored)
         fp = item.get("simhash")
-        if fp is None:
+        if fp is not None:
+            fp &= _MASK64
+            scored = [(e, d, "memory") for e, d in self._near(url, fp)]
+            for e in remote:
+                if e.simhash is not None:
+                    d = (fp ^ e.simhash).bit_count()
+                    if d <= self.near_distance:
+                        scored.append((e, d, "mongo"))
+            if scored:
+                return _choose(item, "near", scored)
+        keys = item.get(LSH_FIELD)
+        if not keys:
             return None
-        fp &= _MASK64
-        scored = [(e, d, "memory") for e, d in self._near(url, fp)]
-        for e in remote:
-            if e.simhash is not None:
-                d = (fp ^ e.simhash).bit_count()
-                if d <= self.near_distance:
-                    scored.append((e, d, "mongo"))
-        return _choose(item, "near", scored) if scored else None
+        local = self._shingle_candidates(url, keys)
+        far = [e for e in remote if e.shingles is not None and e.canonical_url != url]
+        if not local and not far:
+            return None
+        mine = _item_shingles(item, profile)
+        scored = []
+        for entries, source in ((local, "memory"), (far, "mongo")):
+            for e in entries:
+                if e.shingles is not None:
+                    rel = shingle_relation(mine, e.shingles)
+                    if rel is not None:
+                        scored.append((e, rel, source))
+        return _choose_shingle(item, scored)
 
-    def lookup(self, item: Any) -> Match | None:
+    def lookup(self, item: Any, profile: ShingleProfile | None = None) -> Match | None:
         """Best stored match for ``item`` (see module docstring), or ``None``."""
-        return self.decide(item, ())
+        return self.decide(item, (), profile)
 
 
 class MongoDedupeIndex:
     """:class:`MemoryDedupeIndex` in front of a pymongo ``Collection`` (read-only).
 
     ``collection`` is the articles collection written by the storage pipeline; it must
-    have :data:`DEDUPE_INDEXES`.  Each :meth:`fetch` is at most two indexed queries:
-    ``{"$or": [{"canonical_url": u}, {"content_hash": h}]}`` and
+    have :data:`DEDUPE_INDEXES`.  Each :meth:`fetch` is at most three indexed queries:
+    ``{"$or": [{"canonical_url": u}, {"content_hash": h}]}``,
     ``{"$or": [{"sh0": b0}, {"sh1": b1}, {"sh2": b2}, {"sh3": b3}]}`` (each ``$or``
-    branch uses its own index), projected to the few fields the index needs and capped
+    branch uses its own index) and ``{"lsh_keys": {"$in": keys}}`` (the multikey
+    index), projected to the few fields the index needs (the LSH query also to
+    ``body_norm``/``lead_norm``, whose shingles verify the candidate) and each capped
     at ``max_candidates`` documents.  pymongo errors (``PyMongoError``, e.g.
     ``ServerSelectionTimeoutError`` when the server is down) propagate to the caller.
     """
@@ -331,21 +518,29 @@ class MongoDedupeIndex:
         if pb is not None:
             near = [{f: b} for f, b in zip(BAND_FIELDS, pb)]
             docs += self.collection.find({"$or": near}, _PROJECTION).limit(self.max_candidates)
+        shingled: dict[str, array] = {}
+        keys = item.get(LSH_FIELD)
+        if keys:
+            for doc in self.collection.find({LSH_FIELD: {"$in": list(keys)}}, _LSH_PROJECTION).limit(self.max_candidates):
+                url = doc.get("canonical_url")
+                if url and url not in shingled:
+                    shingled[url] = shingle_hashes(fingerprint_text(doc))
+                    docs.append(doc)
         out, seen = [], set()
         for seq, doc in enumerate(docs):
             url = doc.get("canonical_url")
             if url and url not in seen:
                 seen.add(url)
-                out.append(Entry.from_document(doc, seq))
+                out.append(Entry.from_document(doc, seq, shingled.get(url)))
         return out
 
-    def decide(self, item: Any, remote: Iterable[Entry] = ()) -> Match | None:
-        return self.memory.decide(item, remote)
+    def decide(self, item: Any, remote: Iterable[Entry] = (), profile: ShingleProfile | None = None) -> Match | None:
+        return self.memory.decide(item, remote, profile)
 
-    def lookup(self, item: Any) -> Match | None:
+    def lookup(self, item: Any, profile: ShingleProfile | None = None) -> Match | None:
         """Blocking: queries MongoDB.  Don't call it on the reactor thread."""
-        return self.decide(item, self.fetch(item))
+        return self.decide(item, self.fetch(item), profile)
 
-    def record(self, item: Any) -> Entry:
+    def record(self, item: Any, profile: ShingleProfile | None = None) -> Entry:
         """Memory only; MongoDB is written by the storage pipeline."""
-        return self.memory.record(item)
+        return self.memory.record(item, profile)

@@ -59,6 +59,7 @@ INTERNAL_FIELDS = (
     "sh1",
     "sh2",
     "sh3",
+    "lsh_keys",
     "alias_of",
 )
 
@@ -289,6 +290,7 @@ def article_to_jsonfeed_item(doc: dict) -> dict:
         "site": doc.get("site"),
         "duplicate_of": doc.get("duplicate_of"),
         "duplicate_kind": doc.get("duplicate_kind"),
+        "duplicate_relation": doc.get("duplicate_relation"),
         "published_raw": doc.get("published_raw"),
         "published_precision": doc.get("published_precision"),
         "modified_precision": doc.get("modified_precision"),

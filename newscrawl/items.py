@@ -55,7 +55,10 @@ class ArticleItem(scrapy.Item):
     simhash = scrapy.Field()  # int or None: 64-bit SimHash as a signed int64 (BSON-safe); None under 20 content words
     simhash_bands = scrapy.Field()  # list[int]: four 16-bit bands, high to low
     duplicate_of = scrapy.Field()  # str or None: canonical_url of the first-seen copy on another site
-    duplicate_kind = scrapy.Field()  # str or None: "exact" or "near"
+    duplicate_kind = scrapy.Field()  # str or None: "exact", "near" (SimHash) or "shingle" (verified MinHash LSH)
+    duplicate_relation = scrapy.Field()  # str or None: "copy", "excerpt" (cut-down version) or "extended" (contains it)
+    duplicate_similarity = scrapy.Field()  # float 0..1 or None: verified shingle Jaccard (copy) / containment
+    lsh_keys = scrapy.Field()  # list[int] or None: MinHash LSH band keys, signed int64 (indexed, dedupe lookups)
     alias_of = scrapy.Field()  # str or None: same-site copy of this stored canonical_url (not stored, not exported)
     sh0 = scrapy.Field()  # int 0..65535 or None: simhash_bands[0] as its own indexed field (dedupe lookups)
     sh1 = scrapy.Field()  # int or None: simhash_bands[1]

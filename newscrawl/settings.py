@@ -88,6 +88,7 @@ DEDUPE_NEAR_DISTANCE = 3  # bits of SimHash distance for a near-duplicate (<= 3:
 DEDUPE_SAME_SITE = "drop"  # same story, same site, other URL: "drop" (recorded as an alias) or "keep"
 DEDUPE_NEAR_MIN_TOKENS = 20  # no SimHash for texts with fewer content words (exact match only)
 DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
+DEDUPE_SHINGLE_ENABLED = True  # MinHash LSH stage: lsh_keys, verified copy/excerpt/extended links
 
 # --- MongoDB ------------------------------------------------------------------
 MONGO_ENABLED = True

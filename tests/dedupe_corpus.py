@@ -22,6 +22,29 @@ Variants of each Arabic original that MUST match it (label 1):
 Every variant paired with every *other* original, and the originals with each other,
 MUST NOT match (label 0).
 
+Syndication kinds (:func:`syndication_pairs`, issue 18), from the same real bodies:
+
+* ``dateline``      -- an agency dateline put before the first paragraph and the weekday
+                       after the first «اليوم» added (or removed when the page has one)
+* ``cut``           -- one sentence (or, in a one-sentence paragraph, that paragraph) cut
+                       from the middle
+* ``readalso``      -- an «اقرأ أيضاً» line with another page's real title inserted in the
+                       middle
+* ``marks``         -- tanween, shadda and tatweel only (no other tashkeel)
+* ``short_weekday`` -- a short agency item (the first 25-40 words of the story, cut at a
+                       sentence end when one falls in that range) and its copy with a
+                       dateline and the weekday edit; ``short_marks``: the same item with
+                       tanween/shadda/tatweel only
+* ``excerpt``       -- the first half of the paragraphs (a cut-down copy); relation
+                       ``excerpt``
+* ``extended``      -- the short agency item, then the whole story that contains it;
+                       relation ``extended``
+
+Negatives added: every short item against the other stories and their short items, and
+the *same-topic* pairs: the short item from the start of a story against a second short
+item (25-40 words) taken from a later, non-overlapping paragraph of the same story (same
+ministry, same people, a different passage).
+
 Run ``python -m tests.dedupe_corpus`` for the precision / recall table by threshold.
 """
 
@@ -257,6 +280,211 @@ def labelled_pairs() -> list[tuple[Doc, Doc, int]]:
     pairs += [(docs[a], docs[b], 0) for k, a in enumerate(sites) for b in sites[k + 1 :]]
     return pairs
 
+# --- syndication kinds (issue 18) ----------------------------------------------------
+
+SYNDICATION_KINDS = ("dateline", "cut", "readalso", "marks", "short_weekday", "short_marks", "excerpt", "extended")
+EXPECTED_RELATION = {"excerpt": "excerpt", "extended": "extended"}
+"""Kinds whose positive pairs must be linked with this relation (others: any)."""
+
+WEEKDAYS = ("السبت", "الأحد", "الإثنين", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة")
+DATELINES = ("(وكالات) -", "- واس -", "(الأناضول) -", "(بترا) -", "دمشق - سانا -")
+TANWEEN_SHADDA = ("\u064b", "\u064c", "\u064d", "\u0651")
+
+
+def weekday_edit(paragraphs: list[str]) -> list[str]:
+    """The weekday after the first «اليوم» removed when present, else added («الثلاثاء»);
+    paragraphs without «اليوم» unchanged."""
+    out = list(paragraphs)
+    for i, p in enumerate(out):
+        words = p.split(" ")
+        for j, w in enumerate(words):
+            if w.strip("،,.") == "اليوم":
+                nxt = words[j + 1].strip("،,.") if j + 1 < len(words) else ""
+                if nxt in WEEKDAYS:
+                    words[j] = words[j].rstrip("،,.") + words[j + 1][len(nxt):]
+                    del words[j + 1]
+                else:
+                    words[j] = "اليوم الثلاثاء" + w[len("اليوم"):]
+                out[i] = " ".join(words)
+                return out
+    return out
+
+
+def with_dateline(paragraphs: list[str], seed: int) -> list[str]:
+    dateline = DATELINES[seed % len(DATELINES)]
+    return [f"{dateline} {paragraphs[0]}"] + list(paragraphs[1:])
+
+
+def add_marks(text: str, seed: int) -> str:
+    """Tanween / shadda on about a fifth of the letters and tatweel: the edits a copy
+    desk makes without changing a word."""
+    rng = random.Random(seed)
+    marked = "".join(ch + rng.choice(TANWEEN_SHADDA) if _is_arabic_letter(ch) and rng.random() < 0.2 else ch
+                     for ch in text)
+    return add_kashida(marked, seed)
+
+
+def _sentences(paragraph: str) -> list[str]:
+    parts, cur = [], []
+    for w in paragraph.split(" "):
+        cur.append(w)
+        if w.endswith((".", "؟", "!")):
+            parts.append(" ".join(cur))
+            cur = []
+    if cur:
+        parts.append(" ".join(cur))
+    return parts
+
+
+def cut_sentence(paragraphs: list[str]) -> list[str]:
+    """One sentence cut from the middle: from the longest paragraph when it has two or
+    more sentences, else that paragraph cut whole."""
+    k = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i].split()))
+    sents = _sentences(paragraphs[k])
+    out = list(paragraphs)
+    if len(sents) >= 2:
+        del sents[len(sents) // 2]
+        out[k] = " ".join(sents)
+    else:
+        del out[k]
+    return out
+
+
+def short_item(paragraphs: list[str], start: int = 0) -> list[str] | None:
+    """A 25-40-word agency item: the words from paragraph ``start`` on, cut at the last
+    sentence end between 25 and 40 words, else after 35 words.  One paragraph.  ``None``
+    when fewer than 25 words are left."""
+    words = " ".join(paragraphs[start:]).split()
+    if len(words) < 25:
+        return None
+    ends = [n for n in range(25, min(40, len(words)) + 1) if words[n - 1].endswith((".", "؟", "!"))]
+    n = ends[-1] if ends else min(35, len(words))
+    return [" ".join(words[:n])]
+
+
+def _second_short(paragraphs: list[str]) -> list[str] | None:
+    """A short item from a later paragraph that does not overlap the first one."""
+    first = len(short_item(paragraphs)[0].split())
+    seen = 0
+    for i, p in enumerate(paragraphs):
+        if seen >= first:
+            return short_item(paragraphs, i)
+        seen += len(p.split())
+    return None
+
+
+def syndication_variants(site: str) -> list[Doc]:
+    """The syndication kinds of one Arabic original (see the module docstring)."""
+    docs = originals()
+    doc = docs[site]
+    seed = _seed(site, "syn")
+    mid = max(1, len(doc.paragraphs) // 2)
+    other_title = docs["youm7.com" if site != "youm7.com" else "albayan.ae"].title
+    short = short_item(doc.paragraphs)
+    out = {
+        "dateline": Doc(site, doc.title, with_dateline(weekday_edit(doc.paragraphs), seed)),
+        "cut": Doc(site, doc.title, cut_sentence(doc.paragraphs)),
+        "readalso": Doc(site, doc.title, doc.paragraphs[:mid] + [f"اقرأ أيضاً: {other_title}"] + doc.paragraphs[mid:]),
+        "marks": Doc(site, add_marks(doc.title, seed), [add_marks(p, seed + k) for k, p in enumerate(doc.paragraphs)]),
+        "short_weekday": Doc(site, doc.title, with_dateline(weekday_edit(short), seed + 1)),
+        "short_marks": Doc(site, doc.title, [add_marks(short[0], seed + 2)]),
+        "excerpt": Doc(site, doc.title, doc.paragraphs[: (len(doc.paragraphs) + 1) // 2]),
+        "extended": Doc(site, doc.title, list(doc.paragraphs)),
+    }
+    for kind, d in out.items():
+        d.kind = kind
+        d.origin = site
+    return [out[k] for k in SYNDICATION_KINDS]
+
+
+def short_original(site: str) -> Doc:
+    doc = originals()[site]
+    return Doc(site, doc.title, short_item(doc.paragraphs), kind="short", origin=site)
+
+
+def syndication_pairs() -> list[tuple[Doc, Doc, int]]:
+    """``(stored, new, label)`` for the syndication kinds: per Arabic original one
+    positive per kind (the ``short_*`` kinds and ``extended`` are paired with the short
+    item, the others with the original), each variant against the other stories
+    (label 0), the short items against each other and the other stories (label 0), and
+    the same-topic pairs (label 0, kind ``same_topic``)."""
+    docs = originals()
+    arabic = [s for s in docs if s != CONTROL]
+    shorts = {s: short_original(s) for s in arabic}
+    pairs = []
+    for site in arabic:
+        for v in syndication_variants(site):
+            base = shorts[site] if v.kind in ("short_weekday", "short_marks", "extended") else docs[site]
+            pairs.append((base, v, 1))
+            pairs += [(docs[o], v, 0) for o in docs if o != site]
+            pairs += [(shorts[o], v, 0) for o in arabic if o != site]
+        second = _second_short(docs[site].paragraphs)
+        if second is not None:
+            pairs.append((shorts[site], Doc(site, docs[site].title, second, kind="same_topic", origin=site), 0))
+    for k, a in enumerate(arabic):
+        pairs += [(shorts[a], shorts[b], 0) for b in arabic[k + 1 :]]
+        pairs += [(shorts[a], docs[o], 0) for o in docs if o != a]
+    return pairs
+
+
+def all_pairs() -> list[tuple[Doc, Doc, int]]:
+    """:func:`labelled_pairs` followed by :func:`syndication_pairs`."""
+    return labelled_pairs() + syndication_pairs()
+
+
+# --- scoring through the real dedupe index -----------------------------------------------
+
+def as_item(doc: Doc, url: str, *, shingles: bool = True) -> tuple[dict, object]:
+    """``(item, profile)``: the dedupe fields of ``doc`` as the dedupe pipeline sets
+    them (content hash, SimHash under the 20-feature rule, LSH keys when ``shingles``)."""
+    from newscrawl.arabic import match_key
+    from newscrawl.fingerprints import (
+        MIN_FEATURES, content_hash, features, shingle_profile, simhash64_features, to_signed64,
+    )
+
+    title = match_key(doc.title)
+    body = "\n".join(k for k in (match_key(p) for p in doc.paragraphs) if k)
+    feats = features(body)
+    profile = shingle_profile(body) if shingles else None
+    item = {
+        "canonical_url": url,
+        "site": url.split("/")[2],
+        "title_norm": title,
+        "body_norm": body,
+        "content_hash": content_hash(title, body),
+        "simhash": to_signed64(simhash64_features(feats)) if len(feats) >= MIN_FEATURES else None,
+        "lsh_keys": (profile.keys or None) if profile is not None else None,
+    }
+    return item, profile
+
+
+def score(pairs, *, shingles: bool = True) -> list[tuple[int, str, object]]:
+    """``(label, kind of the new doc, Match or None)`` per pair: the stored doc recorded
+    in a fresh :class:`~newscrawl.dedupe.MemoryDedupeIndex` (on site a.example), the new
+    one looked up (site b.example).  ``shingles=False``: SimHash and exact only (the
+    dedupe as it was before the MinHash stage)."""
+    from newscrawl.dedupe import MemoryDedupeIndex
+
+    rows = []
+    for a, b, label in pairs:
+        idx = MemoryDedupeIndex()
+        item_a, prof_a = as_item(a, "https://a.example/1", shingles=shingles)
+        idx.record(item_a, prof_a)
+        item_b, prof_b = as_item(b, "https://b.example/1", shingles=shingles)
+        rows.append((label, b.kind, idx.decide(item_b, (), prof_b)))
+    return rows
+
+
+def table(rows) -> dict[str, tuple[int, int]]:
+    """Per kind of positive: ``(found, total)``; key ``"negatives"``: ``(linked, total)``."""
+    out: dict[str, list[int]] = {}
+    for label, kind, match in rows:
+        key = kind if label else "negatives"
+        cell = out.setdefault(key, [0, 0])
+        cell[0] += match is not None
+        cell[1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
 
 if __name__ == "__main__":  # pragma: no cover - report helper
     from newscrawl.arabic import match_key
@@ -283,3 +511,8 @@ if __name__ == "__main__":  # pragma: no cover - report helper
         print(f"{k:9d}  {prec:9.3f}  {tp / pos:6.3f}   {per}")
     neg = [hamming(sa, sb) for (ha, sa), (hb, sb), label, _ in rows if not label and sa is not None and sb is not None]
     print("closest unrelated pair:", min(neg), "bits")
+    print()
+    both, simhash_only = table(score(all_pairs())), table(score(all_pairs(), shingles=False))
+    print(f"{'kind':<15}{'SimHash only':>14}{'+ MinHash LSH':>15}")
+    for kind in both:
+        print(f"{kind:<15}{'%d/%d' % simhash_only[kind]:>14}{'%d/%d' % both[kind]:>15}")

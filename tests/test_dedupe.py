@@ -210,10 +210,11 @@ class RecordingCollection:
 
 def test_dedupe_indexes_export(client):
     keys = [list(m.document["key"].items()) for m in DEDUPE_INDEXES]
-    assert keys == [[("canonical_url", 1)], [("content_hash", 1)], [("sh0", 1)], [("sh1", 1)], [("sh2", 1)], [("sh3", 1)]]
+    assert keys == [[("canonical_url", 1)], [("content_hash", 1)], [("sh0", 1)], [("sh1", 1)], [("sh2", 1)], [("sh3", 1)],
+                    [("lsh_keys", 1)]]
     assert DEDUPE_INDEXES[0].document.get("unique") is True
     client.db.articles.create_indexes(DEDUPE_INDEXES)
-    assert {"sh0_1", "sh3_1", "canonical_url_1", "content_hash_1"} <= set(client.db.articles.index_information())
+    assert {"sh0_1", "sh3_1", "canonical_url_1", "content_hash_1", "lsh_keys_1"} <= set(client.db.articles.index_information())
 
 
 def test_mongo_index_queries_are_indexed_equalities_and_read_only(client):

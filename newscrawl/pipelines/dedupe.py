@@ -13,7 +13,12 @@ For every :class:`~newscrawl.items.ArticleItem` it sets
 * ``simhash`` (signed int64), ``simhash_bands`` (4 x 16 bits) and ``sh0``..``sh3`` --
   SimHash of the body keys (preceded by the lead when the body does not contain it);
   all ``None`` when the text has fewer than ``DEDUPE_NEAR_MIN_TOKENS`` content words;
-* ``duplicate_of`` / ``duplicate_kind`` -- see the policy.
+* ``lsh_keys`` -- the MinHash LSH band keys of the same text
+  (:func:`newscrawl.fingerprints.shingle_profile`, list of signed int64, stored and
+  indexed for later crawls); ``None`` under 20 tokens or with ``DEDUPE_SHINGLE_ENABLED``
+  false;
+* ``duplicate_of`` / ``duplicate_kind`` / ``duplicate_relation`` /
+  ``duplicate_similarity`` -- see the policy.
 
 Policy (checked against this crawl's items and, when MongoDB is enabled, the stored
 articles of earlier crawls):
@@ -28,11 +33,22 @@ same site, same content, another URL        ``alias_of`` = the stored copy (``sa
                                             ``aliases``; :class:`DropSameSiteCopiesPipeline`
                                             then drops the item
 same site, SimHash within distance          the same (``same_site_near``)
+same site, verified shingle ``copy``        the same (``same_site_shingle``)
+same site, ``excerpt`` / ``extended``       kept and marked like a cross-site copy (a
+                                            shorter or longer version is not the same
+                                            story page) (``same_site_shingle``)
 another site, same content                  kept, ``duplicate_of`` = first-seen URL,
                                             ``duplicate_kind="exact"`` (``exact_cross_site``)
 another site, SimHash within distance       same with ``"near"`` (``near_cross_site``)
+another site, verified shingle relation     same with ``"shingle"`` (``shingle_cross_site``)
 ticker headline already seen this crawl     ``DropItem`` (``ticker_repeat``)
 ==========================================  ===========================================
+
+Every marked item also gets ``duplicate_relation`` (``"copy"``; for ``"shingle"`` the
+verified ``"copy"``, ``"excerpt"`` -- this item is a cut-down version of the first-seen
+one -- or ``"extended"`` -- this item contains it whole) and ``duplicate_similarity``
+(0..1: shingle Jaccard for a copy, containment for excerpt/extended; 1.0 for exact;
+None for a SimHash ``near`` match); counted as ``newscrawl/dedupe/relation/<relation>``.
 
 With ``DEDUPE_SAME_SITE = "keep"`` same-site copies are kept and marked like
 cross-site ones (the stats still count them).  A dropped same-site copy still carries
@@ -54,26 +70,31 @@ storage pipeline reports it, once, and stops the crawl.
 
 Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
-``DEDUPE_MAX_CANDIDATES`` (1000), plus the ``MONGO_*`` settings of
+``DEDUPE_MAX_CANDIDATES`` (1000), ``DEDUPE_SHINGLE_ENABLED`` (True: the MinHash LSH
+stage), plus the ``MONGO_*`` settings of
 :mod:`newscrawl.storage.client`.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
 from newscrawl.arabic import match_key
-from newscrawl.dedupe import BAND_FIELDS, Match, MemoryDedupeIndex, MongoDedupeIndex
+from newscrawl.dedupe import BAND_FIELDS, LSH_FIELD, Match, MemoryDedupeIndex, MongoDedupeIndex
 from newscrawl.fingerprints import (
     MIN_FEATURES,
     NEAR_DISTANCE,
+    ShingleProfile,
     bands,
     content_hash,
     features,
+    fingerprint_text,
+    shingle_profile,
     simhash64_features,
     to_signed64,
 )
@@ -93,22 +114,6 @@ class _MongoUnavailable(Exception):
     def __init__(self, error: BaseException | None):
         super().__init__(repr(error))
         self.error = error
-
-
-def fingerprint_text(item) -> str:
-    """The text the SimHash is computed from: ``body_norm``, preceded by ``lead_norm``
-    when the body does not already contain it (some extractors keep the standfirst
-    apart, others in the first paragraph).  Falls back to :func:`match_key` of the
-    display fields when the ``*_norm`` fields are missing."""
-    body = item.get("body_norm")
-    if body is None:
-        body = "\n".join(k for k in (match_key(p) for p in item.get("body") or []) if k)
-    lead = item.get("lead_norm")
-    if lead is None and item.get("lead"):
-        lead = match_key(item["lead"])
-    if lead and lead not in body:
-        return f"{lead}\n{body}" if body else lead
-    return body
 
 
 class DedupePipeline:
@@ -134,6 +139,7 @@ class DedupePipeline:
             raise ValueError(f"DEDUPE_SAME_SITE must be one of {SAME_SITE_POLICIES}, not {self.same_site!r}")
         self.min_tokens = settings.getint("DEDUPE_NEAR_MIN_TOKENS", MIN_FEATURES)
         self.max_candidates = settings.getint("DEDUPE_MAX_CANDIDATES", 1000)
+        self.shingle_enabled = settings.getbool("DEDUPE_SHINGLE_ENABLED", True)
         self.mongo_config = MongoConfig.from_settings(settings)
         self.index: MemoryDedupeIndex | MongoDedupeIndex | None = None
         self.mongo_ok = False
@@ -174,7 +180,8 @@ class DedupePipeline:
             return self._ticker(item)
         if not isinstance(item, ArticleItem):
             return item
-        if not self._fingerprint(item):
+        profile = self._fingerprint(item)
+        if profile is False:
             return item
         remote = []
         if self.mongo_ok:
@@ -184,7 +191,7 @@ class DedupePipeline:
                 self._mongo_failed(exc)
             except _MongoUnavailable as exc:
                 self._mongo_failed(exc.error)
-        return self._apply(item, self.index.decide(item, remote))
+        return self._apply(item, self.index.decide(item, remote, profile), profile)
 
     def _fetch(self, item):
         """Worker thread: the stored candidates for ``item``; the first lookups ask
@@ -196,8 +203,9 @@ class DedupePipeline:
             self._probed = True
         return self.index.fetch(item)
 
-    def _fingerprint(self, item) -> bool:
-        """Set the dedupe fields on ``item``; ``False`` when it has no URL at all."""
+    def _fingerprint(self, item) -> ShingleProfile | None | Literal[False]:
+        """Set the dedupe fields on ``item``; ``False`` when it has no URL at all, else
+        the shingle profile of its text (``None`` when the shingle stage is off)."""
         raw = item.get("canonical_url") or item.get("url")
         if not raw:
             self.stats.inc_value(STATS_PREFIX + "no_url")
@@ -214,7 +222,8 @@ class DedupePipeline:
         if body is None:
             body = "\n".join(k for k in (match_key(p) for p in item.get("body") or []) if k)
         item["content_hash"] = content_hash(title, body)
-        feats = features(fingerprint_text(item))
+        text = fingerprint_text(item)
+        feats = features(text)
         if len(feats) >= max(1, self.min_tokens):
             fp = simhash64_features(feats)
             item["simhash"] = to_signed64(fp)
@@ -226,29 +235,37 @@ class DedupePipeline:
             item["simhash_bands"] = None
             for name in BAND_FIELDS:
                 item[name] = None
-        return True
+        profile = shingle_profile(text) if self.shingle_enabled else None
+        item[LSH_FIELD] = profile.keys if profile is not None and profile.keys else None
+        return profile
 
-    def _apply(self, item, match: Match | None):
+    def _apply(self, item, match: Match | None, profile: ShingleProfile | None = None):
         url = item["canonical_url"]
         if match is None:
             item["duplicate_of"] = None
             item["duplicate_kind"] = None
-            self.index.record(item)
+            item["duplicate_relation"] = None
+            item["duplicate_similarity"] = None
+            self.index.record(item, profile)
             return item
         if match.kind == "url":
             self.stats.inc_value(STATS_PREFIX + "url")
             # keep what the stored copy knew: the storage $set must not erase it
             item["duplicate_of"] = match.entry.duplicate_of if match.entry.duplicate_of != url else None
             item["duplicate_kind"] = match.entry.duplicate_kind if item["duplicate_of"] else None
-            self.index.record(item)
+            item["duplicate_relation"] = (match.entry.duplicate_relation or "copy") if item["duplicate_of"] else None
+            item["duplicate_similarity"] = None
+            self.index.record(item, profile)
             return item
         site = item.get("site")
         first = match.first_seen_url
         same = (site is not None and match.site == site) or same_site(first, url)
+        item["duplicate_relation"] = match.relation
+        item["duplicate_similarity"] = None if match.similarity is None else round(match.similarity, 4)
         if same:
             stat = f"same_site_{match.kind}"
             self.stats.inc_value(STATS_PREFIX + stat)
-            if self.same_site == "drop":
+            if self.same_site == "drop" and match.relation == "copy":
                 item["duplicate_of"] = first
                 item["duplicate_kind"] = match.kind
                 logger.info(
@@ -264,8 +281,13 @@ class DedupePipeline:
             self.stats.inc_value(STATS_PREFIX + f"{match.kind}_cross_site")
         item["duplicate_of"] = first if first != url else None
         item["duplicate_kind"] = match.kind if item["duplicate_of"] else None
-        logger.debug("Dedupe: %s is a %s copy of %s (distance %d)", url, match.kind, first, match.distance)
-        self.index.record(item)
+        if item["duplicate_of"]:
+            self.stats.inc_value(STATS_PREFIX + f"relation/{match.relation}")
+        else:
+            item["duplicate_relation"] = item["duplicate_similarity"] = None
+        logger.debug("Dedupe: %s is a %s %s of %s (distance %d, similarity %s)",
+                     url, match.kind, match.relation, first, match.distance, match.similarity)
+        self.index.record(item, profile)
         return item
 
     def _ticker(self, item):

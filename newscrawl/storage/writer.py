@@ -323,6 +323,8 @@ def _article_ops(item, limit, now) -> list[Op]:
     dup = doc.get("duplicate_of")
     if isinstance(dup, str) and dup and dup != url:
         entry = {"site": doc.get("site"), "url": url}
+        if doc.get("duplicate_relation"):  # copy / excerpt / extended (newscrawl.pipelines.dedupe)
+            entry["relation"] = doc["duplicate_relation"]
         ops.append(Op("articles", "republished", {"canonical_url": dup}, {"$addToSet": {"republished_by": entry}}, False))
     return ops
 
