@@ -16,6 +16,7 @@ from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newscrawl.encoding import _codec, repair_encoding
+from newscrawl.extractors.base import ArticlePage
 from newscrawl.items import ArticleItem
 from newscrawl.spiders.base import NewsSpider
 from newscrawl.spiders.youm7 import Youm7Spider
@@ -221,6 +222,28 @@ def test_deeply_nested_json_ld_is_a_counted_drop_not_a_traceback():
     body = utf8.body.replace(b"</head>", f'<script type="application/ld+json">{deep}</script></head>'.encode(), 1)
     response = HtmlResponse(oracle["url"], body=body, request=Request(oracle["url"]))
     spider, stats = spider_and_stats(NewsSpider, name="news")  # the generic ArticlePage reads JSON-LD in is_article()
+    items, _ = split_output(spider.parse(response))  # must not raise
+    # the JSON-LD reader refuses the block before any recursion (nested deeper than 64): that
+    # block alone is dropped and counted, and the page reads as it does without it
+    assert stats.get_value("newscrawl/jsonld/dropped/too_deep") == 1
+    assert stats.get_value("newscrawl/dropped/extraction_error/RecursionError") is None
+    plain_spider, _ = spider_and_stats(NewsSpider, name="news")
+    plain, _ = split_output(plain_spider.parse(HtmlResponse(oracle["url"], body=utf8.body, request=Request(oracle["url"]))))
+    assert [i["title"] for i in items if isinstance(i, ArticleItem)] == \
+        [i["title"] for i in plain if isinstance(i, ArticleItem)]
+
+
+def test_a_recursion_error_while_reading_a_page_is_a_counted_drop(monkeypatch):
+    """Any exception escaping a page object (here the RecursionError the old JSON-LD reader raised
+    from is_article()) is a counted drop, not a lost traceback."""
+    utf8, oracle = page("youm7.com")
+    response = HtmlResponse(oracle["url"], body=utf8.body, request=Request(oracle["url"]))
+
+    def deep(self):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(ArticlePage, "is_article", deep)
+    spider, stats = spider_and_stats(NewsSpider, name="news")
     items, _ = split_output(spider.parse(response))  # must not raise
     assert not [i for i in items if isinstance(i, ArticleItem)]
     assert stats.get_value("newscrawl/dropped/extraction_error/RecursionError") == 1
@@ -509,7 +532,7 @@ def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_pat
     with LoopbackSite() as site:
         cmd = [sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
                "-s", f"NEWSCRAWL_FEED_DIR={tmp_path}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}/state",
-               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO",
+               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO", "-s", "NEWSCRAWL_LOG_STATS=1",
                "-s", f"NEWSCRAWL_INCREMENTAL={incremental}"]
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=180,
                               env={**os.environ, "MONGO_ENABLED": "0"}, preexec_fn=_limit_file_size(6000))
@@ -620,8 +643,9 @@ def test_scrapy_crawl_with_a_bad_argument_is_one_line_and_exit_6(tmp_path, arg):
     proc = _run(["crawl", "youm7", "-a", arg], tmp_path)
     assert proc.returncode == 6, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "never retrieved" not in proc.stderr
-    (line,) = [ln for ln in proc.stderr.splitlines() if "could not start" in ln]
-    assert line.startswith("newscrawl: youm7: could not start: ValueError: spider argument")
+    # the spider's one end line, as crawlall prints it
+    (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("newscrawl: youm7:")]
+    assert "could not start: ValueError: spider argument" in line
 
 
 def _descendants_running(marker: str) -> list[int]:
@@ -737,4 +761,4 @@ def test_scrapy_crawl_stopped_by_ctrl_c_is_exit_2(tmp_path, times):
             time.sleep(0.3)
         _, err = proc.communicate(timeout=90)
     assert proc.returncode == 2, err[-3000:]
-    assert "stopped before the end" in err
+    assert "newscrawl: exit status 2" in err and "Traceback" not in err
