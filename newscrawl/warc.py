@@ -83,7 +83,7 @@ SKIP_FLAGS = ("cached", "replay-miss")
 
 def mask_secret_setting(name: str, value: Any) -> Any:
     """The value of setting ``name`` safe to archive: URIs with their password
-    masked (``mongodb://user:***@host``), settings named like a secret
+    masked (``mongodb://***@host``: the whole userinfo), settings named like a secret
     (``*PASSWORD*``, ``*TOKEN*``, ``*SECRET*``, ``*API_KEY*``) replaced by ``***``."""
     from newscrawl.storage.client import mask_uri
 

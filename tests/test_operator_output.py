@@ -246,7 +246,7 @@ def test_bad_redis_url_says_what_is_wrong(tmp_path):
     proc = scrapy("crawlall", "jannah_demo", "--replay", "data/snapshot", *folders(tmp_path),
                   env={"REDIS_URL": "redis://:secret@localhost:notaport/0"})
     assert proc.returncode == runstatus.EXIT_CANNOT_START
-    assert "could not start: ValueError: REDIS_URL 'redis://:***@localhost:notaport/0' is not a Redis URL: " \
+    assert "could not start: ValueError: REDIS_URL 'redis://***@localhost:notaport/0' is not a Redis URL: " \
         "Port could not be cast to integer value as 'notaport'" in proc.stderr
     assert "Engine slot not assigned" not in proc.stderr and "secret" not in proc.stderr
 

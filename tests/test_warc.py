@@ -135,7 +135,7 @@ def test_live_crawl_is_archived_byte_exact_and_replays_to_the_same_items(tmp_pat
         assert first[1] == "warcinfo"
         info = first[4].decode("utf-8")
         assert "isPartOf: jannah_demo" in info and "software: newscrawl/0.1.0 (Scrapy" in info
-        assert "s3cret-pw" not in info and "mongodb://archivist:***@127.0.0.1:1/news" in info
+        assert "s3cret-pw" not in info and "mongodb://***@127.0.0.1:1/news" in info
 
     responses = [r for r in recs if r[1] == "response"]
     requests = [r for r in recs if r[1] == "request"]
@@ -237,8 +237,8 @@ def test_archived_headers_match_the_stored_payload():
 
 
 def test_settings_in_warcinfo_have_credentials_masked():
-    assert mask_secret_setting("REDIS_URL", "redis://:hunter2@crawl-redis:6379/0") == "redis://:***@crawl-redis:6379/0"
-    assert mask_secret_setting("MONGO_URI", "mongodb://u:p%40ss@h/") == "mongodb://u:***@h/"
+    assert mask_secret_setting("REDIS_URL", "redis://:hunter2@crawl-redis:6379/0") == "redis://***@crawl-redis:6379/0"
+    assert mask_secret_setting("MONGO_URI", "mongodb://u:p%40ss@h/") == "mongodb://***@h/"
     assert mask_secret_setting("HTTPPROXY_PASSWORD", "pw") == "***"
     assert mask_secret_setting("DOWNLOAD_DELAY", 0.5) == 0.5
 
