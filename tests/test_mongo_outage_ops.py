@@ -426,7 +426,10 @@ def test_real_client_against_a_closed_port_waits_one_server_selection_timeout(tm
     started = time.monotonic()
     asyncio.run(whole_crawl(crawler, incremental, dedupe, storage, [dedupe_article(i) for i in range(3)]))
     elapsed = time.monotonic() - started
-    assert 0.5 <= elapsed < 1.0, elapsed  # was ~2 s: open, incremental, first lookup, close
+    # was ~2 s (four 0.5 s server selections: open, incremental, first lookup, close).  The shared
+    # probe gives one, and a second when the close-time check finds the last probe too old on a
+    # loaded machine (measured bimodal here: ~0.52 s or ~1.02 s, on the old code as well): at most two
+    assert 0.5 <= elapsed < 1.5, elapsed
     assert crawler.stats.get_value("newscrawl/mongo/spool_remaining") == 3
 
 
