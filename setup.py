@@ -26,8 +26,8 @@ setup(
         "datasketch>=1.6",
         "hijridate>=2.3",
         "warcio>=1.7.4",
-        "charset-normalizer>=3.3",  # encoding detection (newscrawl.encoding)
-        "numpy>=1.24",  # the dedupe LSH key table (newscrawl.dedupe); also a datasketch dependency
+        "charset-normalizer>=3.3",  # encoding detection (newscrawl.text.encoding)
+        "numpy>=1.24",  # the dedupe LSH key table (newscrawl.dedupe.index); also a datasketch dependency
     ],
     extras_require={
         "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],

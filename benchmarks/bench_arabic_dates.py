@@ -1,4 +1,4 @@
-"""Throughput of newscrawl.arabic and newscrawl.dates on real fixture text.
+"""Throughput of newscrawl.text.arabic and newscrawl.text.dates on real fixture text.
 
 Run from the repository root::
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import dateparser  # noqa: E402
 import parsel  # noqa: E402
 
-from newscrawl import arabic, dates  # noqa: E402
+from newscrawl.text import arabic, dates  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_archive.py            # 300 pages, 1,000 articles
     .venv/bin/python benchmarks/bench_archive.py --quick    # 100 pages, 300 articles
 
-**WARC** (``newscrawl.warc.WarcFileWriter.write_exchange``): the real Jannah article
+**WARC** (``newscrawl.ops.warc.WarcFileWriter.write_exchange``): the real Jannah article
 page (eldigitaldealbacete.com, ~150 kB) written N times as a request + response pair
 into per-record-gzipped files, against its peer in the same run: ``zlib`` level 9
 (what warcio's gzip member uses) of the same bytes alone, no file.  CPU time per page.
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from newscrawl.items import ArticleItem  # noqa: E402
 from newscrawl.storage.spool import Spool  # noqa: E402
 from newscrawl.storage.writer import MongoWriter, WriterSettings, ops_for_item  # noqa: E402
-from newscrawl.warc import WarcFileWriter  # noqa: E402
+from newscrawl.ops.warc import WarcFileWriter  # noqa: E402
 
 UTC = timezone.utc
 PAGE = ROOT / "tests" / "fixtures" / "pages" / "eldigitaldealbacete.com" / "ayuntamiento-violencia-genero-covid-2020-03-20.html"

@@ -3,7 +3,7 @@
 
 Rows:
 
-* ``memory``   -- :class:`newscrawl.dedupe.MemoryDedupeIndex` ``lookup`` + ``record``
+* ``memory``   -- :class:`newscrawl.dedupe.index.MemoryDedupeIndex` ``lookup`` + ``record``
                   (url dict, content-hash dict, 4 band tables of packed ints, Hamming
                   check of band collisions only), items without LSH keys.
 * ``memory+lsh``-- the same with the MinHash LSH stage: every stored item carries 128
@@ -14,7 +14,7 @@ Rows:
 * ``dict-ref`` -- reference: a plain ``dict`` get + set per item (what "O(1)" costs on
                   the machine: its growth is cache/TLB misses, not the algorithm).
 * ``linear``   -- baseline: Hamming distance against every stored fingerprint.
-* ``mongomock``-- :class:`newscrawl.dedupe.MongoDedupeIndex` on mongomock-ng.  mongomock
+* ``mongomock``-- :class:`newscrawl.dedupe.index.MongoDedupeIndex` on mongomock-ng.  mongomock
                   has no query planner: every ``find`` scans the whole collection in
                   Python, so this row grows linearly and measures the fake, not MongoDB
                   (on a real server the two queries are index equality lookups on
@@ -47,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from array import array  # noqa: E402
 
-from newscrawl.dedupe import BAND_FIELDS, DEDUPE_INDEXES, MemoryDedupeIndex, MongoDedupeIndex  # noqa: E402
-from newscrawl.fingerprints import (  # noqa: E402
+from newscrawl.dedupe.index import BAND_FIELDS, DEDUPE_INDEXES, MemoryDedupeIndex, MongoDedupeIndex  # noqa: E402
+from newscrawl.dedupe.fingerprints import (  # noqa: E402
     ShingleProfile,
     bands,
     hamming,

@@ -2,7 +2,7 @@
 articles stored, each with 128 LSH band keys (``lsh_keys``, the most an article gets).
 
 Server: ``MONGO_URI`` when set (real MongoDB), else a throw-away SecantusDB process
-(:mod:`tests.mongo_server`).  Collection indexes: :data:`newscrawl.dedupe.DEDUPE_INDEXES`.
+(:mod:`tests.mongo_server`).  Collection indexes: :data:`newscrawl.dedupe.index.DEDUPE_INDEXES`.
 
 Rows (wall-clock milliseconds per query, median of the probes; this is a server round
 trip, so CPU time of this process would not count the server's work):
@@ -11,7 +11,7 @@ trip, so CPU time of this process would not count the server's work):
   with the 128 keys of a probe, answered from the multikey index.
 * ``lsh $in 128 + fetch`` -- the same plus a planted copy sharing 16 keys, its
   ``body_norm`` returned and its shingles computed (what
-  :meth:`newscrawl.dedupe.MongoDedupeIndex.fetch` adds for one candidate).
+  :meth:`newscrawl.dedupe.index.MongoDedupeIndex.fetch` adds for one candidate).
 * ``bands $or`` / ``exact $or`` -- the SimHash band and url/content-hash queries that
   ``fetch`` also sends, for comparison (SecantusDB 0.7 answers ``$or`` slowly at any
   size; it is not MongoDB).
@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymongo  # noqa: E402
 
-from newscrawl.dedupe import BAND_FIELDS, DEDUPE_INDEXES, MongoDedupeIndex  # noqa: E402
-from newscrawl.fingerprints import bands, to_signed64  # noqa: E402
+from newscrawl.dedupe.index import BAND_FIELDS, DEDUPE_INDEXES, MongoDedupeIndex  # noqa: E402
+from newscrawl.dedupe.fingerprints import bands, to_signed64  # noqa: E402
 
 WORDS = [f"كلمة{i}" for i in range(5000)]
 

@@ -14,7 +14,7 @@ LOG_DIR="${NEWSCRAWL_LOG_DIR:-data/logs}"
 KEEP_DAYS="${NEWSCRAWL_LOG_KEEP_DAYS:-14}"
 mkdir -p "$LOG_DIR"
 log="$LOG_DIR/crawl-$(date -u +%Y%m%dT%H%M%SZ).log"
-scrapy crawlall "$@" --lock data/newscrawl.lock -s LOG_FILE="$log" -s LOG_FILE_APPEND=False
+scrapy crawlall "$@" --lock data/newscrawl.ops.lock -s LOG_FILE="$log" -s LOG_FILE_APPEND=False
 status=$?
 # rotation: one file per run, removed after KEEP_DAYS days
 find "$LOG_DIR" -name 'crawl-*.log' -mtime +"$KEEP_DAYS" -delete 2>/dev/null

@@ -6,7 +6,7 @@ Layout (one concern per package):
 * ``newscrawl.extractors`` -- turn a response into fields (page objects, testable without a network)
 * ``newscrawl.loaders``    -- item loaders: clean fields into the display form
 * ``newscrawl.pipelines``  -- normalize -> dedupe -> store
-* ``newscrawl.arabic`` / ``newscrawl.dates`` / ``newscrawl.urls`` -- the Arabic text, date and URL rules
+* ``newscrawl.text.arabic`` / ``newscrawl.text.dates`` / ``newscrawl.text.urls`` -- the Arabic text, date and URL rules
 * ``newscrawl.storage``    -- MongoDB client, durable spool
 """
 

@@ -11,7 +11,7 @@ time is converted by the loaders using the spider's ``timezone``.
 
 Match-key fields (``*_norm``) are added by
 :class:`newscrawl.pipelines.normalize.ArabicNormalizationPipeline` from the display
-fields; see :func:`newscrawl.arabic.match_key`.  The README has the schema table.
+fields; see :func:`newscrawl.text.arabic.match_key`.  The README has the schema table.
 """
 
 import scrapy
@@ -19,7 +19,7 @@ import scrapy
 
 class ArticleItem(scrapy.Item):
     url = scrapy.Field()  # str: the URL that was fetched (after redirects)
-    canonical_url = scrapy.Field()  # str: newscrawl.urls.canonicalize() of rel=canonical/og:url/url
+    canonical_url = scrapy.Field()  # str: newscrawl.text.urls.canonicalize() of rel=canonical/og:url/url
     site = scrapy.Field()  # str: spider name, e.g. "thiqa"
     title = scrapy.Field()  # str, display form
     published = scrapy.Field()  # datetime, aware, UTC

@@ -1,7 +1,7 @@
 """Item loaders: the display-cleaning step every extracted field passes through.
 
 Input processors turn raw extracted strings into the *display form*
-(:func:`newscrawl.arabic.display_text`: presentation forms, kashida, invisible
+(:func:`newscrawl.text.arabic.display_text`: presentation forms, kashida, invisible
 and bidi marks, odd spaces) and drop what is empty afterwards.  Output
 processors give each field its shape (see :mod:`newscrawl.items`):
 scalars take the first value, ``body`` keeps every paragraph in order,
@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from newscrawl.arabic import display_text
+from newscrawl.text.arabic import display_text
 from newscrawl.items import ArticleItem, TickerItem
 
 

@@ -35,35 +35,35 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote-control HTTP server (code execution behind a token) is not needed by cron runs
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
-    # newscrawl.progress.CrawlProgress replaces LogStats: progress line with items and drops,
+    # newscrawl.ops.progress.CrawlProgress replaces LogStats: progress line with items and drops,
     # a live line on a terminal, one summary line per spider
     "scrapy.extensions.logstats.LogStats": None,
     # CoreStats without an AssertionError traceback for a spider that never opened
     "scrapy.extensions.corestats.CoreStats": None,
-    "newscrawl.progress.CoreStats": 0,
-    "newscrawl.progress.CrawlProgress": 0,
-    "newscrawl.feeds.FeedRetention": 0,
+    "newscrawl.ops.progress.CoreStats": 0,
+    "newscrawl.ops.progress.CrawlProgress": 0,
+    "newscrawl.feeds.files.FeedRetention": 0,
 }
 
-# --- offline replay of saved pages (newscrawl.middlewares.ReplayMiddleware) --
+# --- offline replay of saved pages (newscrawl.ops.middlewares.ReplayMiddleware) --
 # A directory with index.json mapping real URLs to saved files; when set, no
 # request leaves the machine: unknown URLs get a 404.
 REPLAY_DIR = None
 
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.incremental.IncrementalMiddleware": 40,
-    "newscrawl.middlewares.ReplayMiddleware": 50,
+    "newscrawl.ops.incremental.IncrementalMiddleware": 40,
+    "newscrawl.ops.middlewares.ReplayMiddleware": 50,
     # next to the download handler: sees each response as the server sent it (still compressed)
-    "newscrawl.warc.WarcMiddleware": 950,
+    "newscrawl.ops.warc.WarcMiddleware": 950,
 }
 
-# --- WARC output (newscrawl.warc.WarcMiddleware): every fetched response, with its request ---
+# --- WARC output (newscrawl.ops.warc.WarcMiddleware): every fetched response, with its request ---
 WARC_ENABLED = False
 WARC_DIR = "data/warc"
 WARC_MAX_SIZE = 1_000_000_000  # bytes; a file is closed (and a new one started) past this
 WARC_PREFIX = "newscrawl"
 
-# --- incremental crawls (newscrawl.incremental) ---------------------------------
+# --- incremental crawls (newscrawl.ops.incremental) ---------------------------------
 NEWSCRAWL_INCREMENTAL = True  # skip article URLs already stored ...
 NEWSCRAWL_REFRESH_DAYS = 7  # ... unless last crawled longer ago than this
 NEWSCRAWL_STATE_DIR = "data/state"  # local record of stored articles when MongoDB is off
@@ -128,20 +128,20 @@ FEEDS = {
         "overwrite": True,
     },
 }
-FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
+FEED_URI_PARAMS = "newscrawl.feeds.files.uri_params"
 FEED_STORE_EMPTY = False  # a run that produced nothing leaves no file
 NEWSCRAWL_FEED_INTERNAL_FIELDS = False  # True: feeds also carry *_norm, content_hash, simhash*, sh0..sh3
 NEWSCRAWL_FEED_KEEP_DAYS = 30  # feed files of a spider older than this are deleted when it closes; 0 = keep all
 # `crawlall --replay` (the offline demo) writes here instead of the live folders
 NEWSCRAWL_REPLAY_DATA_DIR = "data/replay"
 
-# --- what the operator sees (newscrawl.progress, newscrawl.logformatter) ------------------
+# --- what the operator sees (newscrawl.ops.progress, newscrawl.ops.logformatter) ------------------
 NEWSCRAWL_PROGRESS_INTERVAL = 60.0  # seconds between progress lines in the log; 0 = none
 NEWSCRAWL_PROGRESS_LIVE = True  # a live status line when stderr is a terminal
 NEWSCRAWL_SUMMARY_ENABLED = True  # one "done: <spider>: ..." line per spider
 NEWSCRAWL_LOG_STATS = False  # True: Scrapy's full stats dump at INFO when a spider closes (else at DEBUG)
 # local feeds are written as <name>.part and renamed when complete; a failed one ends as <name>.failed
-FEED_STORAGES = {"": "newscrawl.feeds.AtomicFileFeedStorage", "file": "newscrawl.feeds.AtomicFileFeedStorage"}
+FEED_STORAGES = {"": "newscrawl.feeds.files.AtomicFileFeedStorage", "file": "newscrawl.feeds.files.AtomicFileFeedStorage"}
 
 # --- misc -----------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -168,19 +168,19 @@ for _name in ENV_OVERRIDES:
         globals()[_name] = os.environ[_name]
 
 FEED_EXPORTERS = {
-    "jsonlines": "newscrawl.exporters.JsonLinesExporter",
-    "jsonl": "newscrawl.exporters.JsonLinesExporter",
-    "json": "newscrawl.exporters.JsonExporter",
+    "jsonlines": "newscrawl.feeds.exporters.JsonLinesExporter",
+    "jsonl": "newscrawl.feeds.exporters.JsonLinesExporter",
+    "json": "newscrawl.feeds.exporters.JsonExporter",
 }
 
 # --- distributed crawling (scrapy-redis), switched on by REDIS_URL -------------------
-# newscrawl.distributed.RedisAddon does nothing unless REDIS_URL is set (env or -s).
+# newscrawl.ops.distributed.RedisAddon does nothing unless REDIS_URL is set (env or -s).
 REDIS_URL = os.environ.get("REDIS_URL")
-ADDONS = {"newscrawl.distributed.RedisAddon": 0}
-LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"
+ADDONS = {"newscrawl.ops.distributed.RedisAddon": 0}
+LOG_FORMATTER = "newscrawl.ops.logformatter.LogFormatter"
 
 # Scrapy's per-crawler dumps (overridden settings, enabled components, full stats) at DEBUG;
-# expected network failures without a traceback (newscrawl.logformatter)
-from newscrawl.logformatter import quiet_scrapy_logs  # noqa: E402
+# expected network failures without a traceback (newscrawl.ops.logformatter)
+from newscrawl.ops.logformatter import quiet_scrapy_logs  # noqa: E402
 
 quiet_scrapy_logs()

@@ -437,8 +437,8 @@ def all_pairs() -> list[tuple[Doc, Doc, int]]:
 def as_item(doc: Doc, url: str, *, shingles: bool = True) -> tuple[dict, object]:
     """``(item, profile)``: the dedupe fields of ``doc`` as the dedupe pipeline sets
     them (content hash, SimHash under the 20-feature rule, LSH keys when ``shingles``)."""
-    from newscrawl.arabic import match_key
-    from newscrawl.fingerprints import (
+    from newscrawl.text.arabic import match_key
+    from newscrawl.dedupe.fingerprints import (
         MIN_FEATURES, content_hash, features, shingle_profile, simhash64_features, to_signed64,
     )
 
@@ -460,10 +460,10 @@ def as_item(doc: Doc, url: str, *, shingles: bool = True) -> tuple[dict, object]
 
 def score(pairs, *, shingles: bool = True) -> list[tuple[int, str, object]]:
     """``(label, kind of the new doc, Match or None)`` per pair: the stored doc recorded
-    in a fresh :class:`~newscrawl.dedupe.MemoryDedupeIndex` (on site a.example), the new
+    in a fresh :class:`~newscrawl.dedupe.index.MemoryDedupeIndex` (on site a.example), the new
     one looked up (site b.example).  ``shingles=False``: SimHash and exact only (the
     dedupe as it was before the MinHash stage)."""
-    from newscrawl.dedupe import MemoryDedupeIndex
+    from newscrawl.dedupe.index import MemoryDedupeIndex
 
     rows = []
     for a, b, label in pairs:
@@ -487,8 +487,8 @@ def table(rows) -> dict[str, tuple[int, int]]:
 
 
 if __name__ == "__main__":  # pragma: no cover - report helper
-    from newscrawl.arabic import match_key
-    from newscrawl.fingerprints import MIN_FEATURES, content_hash, features, hamming, simhash64_features
+    from newscrawl.text.arabic import match_key
+    from newscrawl.dedupe.fingerprints import MIN_FEATURES, content_hash, features, hamming, simhash64_features
 
     def fp(d: Doc):
         title, body = match_key(d.title), "\n".join(match_key(p) for p in d.paragraphs)

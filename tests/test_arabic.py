@@ -1,4 +1,4 @@
-"""Tests for newscrawl.arabic: the display form and the match key.
+"""Tests for newscrawl.text.arabic: the display form and the match key.
 
 Every expected value of the handed cases BR-03..BR-06 is asserted here, plus
 the Thiqa seed fixture (display cleaning never rewrites words/punctuation) and
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.arabic import display_and_key, display_text, match_key, strip_tashkeel, tokens
+from newscrawl.text.arabic import display_and_key, display_text, match_key, strip_tashkeel, tokens
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed"

@@ -171,7 +171,7 @@ def test_wrong_charset_header_is_repaired(served_as, body_encoding, expected):
 
 
 def test_correct_pages_are_not_re_decoded():
-    from newscrawl.encoding import repair_encoding
+    from newscrawl.text.encoding import repair_encoding
 
     for name in ("youm7.com", "jannah.tielabs.com", "eldigitaldealbacete.com", "lbcgroup.tv"):
         response, _ = page(name)

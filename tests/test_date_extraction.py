@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from newscrawl.export import article_to_jsonfeed_item
-from newscrawl.exporters import JsonLinesExporter
+from newscrawl.feeds.export import article_to_jsonfeed_item
+from newscrawl.feeds.exporters import JsonLinesExporter
 from newscrawl.extractors.generic import GenericArticlePage
 from newscrawl.extractors.jannah import JannahArticlePage
 from newscrawl.storage.writer import ops_for_item

@@ -1,4 +1,4 @@
-"""Tests for newscrawl.dates.
+"""Tests for newscrawl.text.dates.
 
 * every row of tests/fixtures/dates/arabic_dates.tsv (real strings from the fixture pages);
 * every expected value of the handed cases BR-07, BR-08 and BR-10;
@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from newscrawl import dates
-from newscrawl.dates import parse_date, parse_machine_date, to_utc
+from newscrawl.text import dates
+from newscrawl.text.dates import parse_date, parse_machine_date, to_utc
 
 UTC = timezone.utc
 TSV = Path(__file__).parent / "fixtures" / "dates" / "arabic_dates.tsv"
@@ -435,7 +435,7 @@ def test_month_spelling_and_spacing_variants(text, expected):
 
 # --------------------------------------------------------------------------- issue 19 / issue 11.3: readings
 
-from newscrawl.dates import DateReading, read_date, read_machine_date  # noqa: E402
+from newscrawl.text.dates import DateReading, read_date, read_machine_date  # noqa: E402
 
 #: a Thursday, wall clock in Damascus
 THU = datetime(2024, 3, 14, 12, 0, tzinfo=ZoneInfo("Asia/Damascus"))

@@ -1,4 +1,4 @@
-"""newscrawl.dedupe (index) and newscrawl.pipelines.dedupe (policy), with a real Scrapy
+"""newscrawl.dedupe.index (index) and newscrawl.pipelines.dedupe (policy), with a real Scrapy
 crawler object, mongomock-ng for MongoDB, a real pymongo client against a closed port
 for the failure path, and one real crawl per reactor kind in a subprocess."""
 
@@ -22,18 +22,18 @@ from pymongo.errors import ServerSelectionTimeoutError
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newscrawl.arabic import match_key
-from newscrawl.dedupe import (
+from newscrawl.text.arabic import match_key
+from newscrawl.dedupe.index import (
     BAND_FIELDS,
     DEDUPE_INDEXES,
     Entry,
     MemoryDedupeIndex,
     MongoDedupeIndex,
 )
-from newscrawl.fingerprints import bands, content_hash, hamming, simhash64, to_signed64
+from newscrawl.dedupe.fingerprints import bands, content_hash, hamming, simhash64, to_signed64
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.pipelines.dedupe import DedupePipeline, DropSameSiteCopiesPipeline
-from newscrawl.urls import canonicalize
+from newscrawl.text.urls import canonicalize
 from tests import dedupe_corpus as corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -510,9 +510,9 @@ CRAWL_SCRIPT = textwrap.dedent(
     except ImportError:
         import mongomock
     from scrapy.crawler import CrawlerProcess
-    from newscrawl.arabic import match_key
+    from newscrawl.text.arabic import match_key
     from newscrawl.items import ArticleItem, TickerItem
-    from newscrawl.fingerprints import simhash64, to_signed64, bands, content_hash
+    from newscrawl.dedupe.fingerprints import simhash64, to_signed64, bands, content_hash
 
     client = mongomock.MongoClient(tz_aware=True)
     BODY = [

@@ -20,7 +20,7 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from newscrawl.distributed import DupeFilter, RedisAddon, Run, Scheduler, SharedSeedsMiddleware
+from newscrawl.ops.distributed import DupeFilter, RedisAddon, Run, Scheduler, SharedSeedsMiddleware
 from tests import redis_server
 from tests.loopback import LoopbackSite
 
@@ -57,8 +57,8 @@ def test_addon_with_redis_url_switches_to_the_shared_frontier(monkeypatch):
     settings = _project_settings(monkeypatch)
     settings.set("REDIS_URL", "redis://example:6379/0", priority="cmdline")
     RedisAddon().update_settings(settings)
-    assert settings["SCHEDULER"] == "newscrawl.distributed.Scheduler"
-    assert settings["DUPEFILTER_CLASS"] == "newscrawl.distributed.DupeFilter"
+    assert settings["SCHEDULER"] == "newscrawl.ops.distributed.Scheduler"
+    assert settings["DUPEFILTER_CLASS"] == "newscrawl.ops.distributed.DupeFilter"
     assert settings.getbool("SCHEDULER_PERSIST") is False  # a fresh frontier each (cron) run
     assert settings.getfloat("SCHEDULER_IDLE_BEFORE_CLOSE") == 10.0
     assert settings["SCHEDULER_QUEUE_KEY"] == "newscrawl:%(spider)s:requests"

@@ -1,4 +1,4 @@
-"""``scrapy export`` / newscrawl.export: JSON Lines, JSON and JSON Feed 1.1 from MongoDB.
+"""``scrapy export`` / newscrawl.feeds.export: JSON Lines, JSON and JSON Feed 1.1 from MongoDB.
 
 The stored documents are built from the real saved pages' oracles
 (tests/fixtures/pages/*/*.expected.json: title, first/last body sentence, author,
@@ -29,8 +29,8 @@ try:
 except ImportError:  # pragma: no cover - older packaging
     import mongomock
 
-from newscrawl import export
-from newscrawl.export import (
+from newscrawl.feeds import export
+from newscrawl.feeds.export import (
     JSONFEED_VERSION,
     article_to_jsonfeed_item,
     iter_documents,

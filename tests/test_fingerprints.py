@@ -1,4 +1,4 @@
-"""newscrawl.fingerprints: exact hash, SimHash, bands, and the labelled near-duplicate set.
+"""newscrawl.dedupe.fingerprints: exact hash, SimHash, bands, and the labelled near-duplicate set.
 
 Measured on the labelled set (tests/dedupe_corpus.py: 7 real Arabic bodies x 6 variants =
 42 positive pairs, 322 negative pairs), threshold NEAR_DISTANCE = 3:
@@ -24,8 +24,8 @@ from collections import Counter
 import pytest
 from simhash import Simhash
 
-from newscrawl.arabic import match_key
-from newscrawl.fingerprints import (
+from newscrawl.text.arabic import match_key
+from newscrawl.dedupe.fingerprints import (
     MIN_FEATURES,
     NEAR_DISTANCE,
     bands,

@@ -9,7 +9,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
-from newscrawl.incremental import IncrementalMiddleware
+from newscrawl.ops.incremental import IncrementalMiddleware
 from newscrawl.items import ArticleItem
 from newscrawl.spiders.jannah_demo import JannahDemoSpider
 from newscrawl.storage.writer import ops_for_item

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newscrawl.arabic import display_text
+from newscrawl.text.arabic import display_text
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.spiders.eldigitaldealbacete import ElDigitalDeAlbaceteSpider
 from newscrawl.spiders.jannah_demo import JannahDemoSpider

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl import runstatus
+from newscrawl.ops import runstatus
 from newscrawl.storage import local_server
 from newscrawl.storage.client import MongoConfig, client_from_settings, is_config_error
 from tests.loopback import LoopbackSite

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newscrawl.arabic import display_text
+from newscrawl.text.arabic import display_text
 from tests.helpers import oracle_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,14 +62,14 @@ def test_main_job_tickers_equal_oracles(crawl):
 
 
 def _same_page(a, b):
-    from newscrawl.urls import canonicalize
+    from newscrawl.text.urls import canonicalize
     return canonicalize(a) == canonicalize(b)
 
 
 def test_main_job_articles_match_oracles(crawl):
     _, _, items = crawl
     articles = [i for i in items if "title" in i]
-    from newscrawl.urls import canonicalize
+    from newscrawl.text.urls import canonicalize
 
     # by the fetched URL: a page's own rel=canonical/og:url may differ from the oracle's URL (elbaladtv)
     by_url = {canonicalize(i["url"]): i for i in articles}

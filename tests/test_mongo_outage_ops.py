@@ -323,7 +323,7 @@ def components(tmp_path, **settings):
     import scrapy
     from scrapy.utils.test import get_crawler
 
-    from newscrawl.incremental import IncrementalMiddleware
+    from newscrawl.ops.incremental import IncrementalMiddleware
     from newscrawl.pipelines.dedupe import DedupePipeline
     from newscrawl.pipelines.mongo import MongoPipeline
 
@@ -409,7 +409,7 @@ def test_mongodb_down_at_start_costs_one_ping_per_crawl(tmp_path, caplog):
     assert stats["newscrawl/mongo/lost"] == 0
     # routine downtime: a WARNING per component, no ERROR
     loud = [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING]
-    assert sorted(loud) == [("newscrawl.incremental", "WARNING"), ("newscrawl.pipelines.dedupe", "WARNING"),
+    assert sorted(loud) == [("newscrawl.ops.incremental", "WARNING"), ("newscrawl.pipelines.dedupe", "WARNING"),
                             ("newscrawl.pipelines.mongo", "WARNING")], loud
     assert "s3cret" not in caplog.text
 

@@ -29,14 +29,14 @@ import pymongo
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl import runstatus
-from newscrawl.arabic import match_key
-from newscrawl.export import is_internal_field
+from newscrawl.ops import runstatus
+from newscrawl.text.arabic import match_key
+from newscrawl.feeds.export import is_internal_field
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.storage.client import MongoConfig
 from newscrawl.storage.spool import Spool
 from newscrawl.storage.writer import MongoWriter, WriterSettings, ops_for_item
-from newscrawl.urls import canonicalize
+from newscrawl.text.urls import canonicalize
 from tests.loopback import LoopbackSite
 from tests.mongo_server import MongoTestServer
 

@@ -579,7 +579,7 @@ def test_crawl_refuses_to_start_on_bad_configuration(tmp_path):
     # the three MongoDB users of a real crawl (settings.py): one error line from our side
     users = {"ITEM_PIPELINES": {"newscrawl.pipelines.dedupe.DedupePipeline": 200,
                                 "newscrawl.pipelines.mongo.MongoPipeline": 300},
-             "DOWNLOADER_MIDDLEWARES": {"newscrawl.incremental.IncrementalMiddleware": 50},
+             "DOWNLOADER_MIDDLEWARES": {"newscrawl.ops.incremental.IncrementalMiddleware": 50},
              "NEWSCRAWL_STATE_DIR": str(tmp_path / "state")}
     for extra in ({"MONGO_URI": "mongodb://crawler:s3cret@"}, {"MONGO_WRITE_CONCERN": 0, "MONGO_URI": "mongodb://crawler:s3cret@127.0.0.1:1/"},
                   {"MONGO_URI": "mongodb://crawler:s3cret@db.example:99999/"}):

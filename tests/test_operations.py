@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl import runstatus
-from newscrawl.lock import RunLock
-from newscrawl.runner import run_all
+from newscrawl.ops import runstatus
+from newscrawl.ops.lock import RunLock
+from newscrawl.ops.runner import run_all
 from tests.loopback import LoopbackSite
 from tests.helpers import closed_port
 
@@ -67,7 +67,7 @@ def test_second_crawl_fetches_only_home_feeds_and_the_new_article(tmp_path):
 
 
 def test_second_run_exits_at_once_while_the_lock_is_held(tmp_path):
-    lock = tmp_path / "newscrawl.lock"
+    lock = tmp_path / "newscrawl.ops.lock"
     with LoopbackSite() as site, RunLock(str(lock)):
         started = time.monotonic()
         proc = subprocess.run(

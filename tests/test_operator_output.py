@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl import runstatus
-from newscrawl.feeds import use_replay_folders
-from newscrawl.logformatter import NetworkErrorWithoutTraceback
-from newscrawl.progress import drop_reason, summary
+from newscrawl.ops import runstatus
+from newscrawl.feeds.files import use_replay_folders
+from newscrawl.ops.logformatter import NetworkErrorWithoutTraceback
+from newscrawl.ops.progress import drop_reason, summary
 from tests.helpers import closed_port
 from tests.loopback import LoopbackSite
 

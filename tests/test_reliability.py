@@ -15,7 +15,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
-from newscrawl.encoding import _codec, repair_encoding
+from newscrawl.text.encoding import _codec, repair_encoding
 from newscrawl.extractors.base import ArticlePage
 from newscrawl.items import ArticleItem
 from newscrawl.spiders.base import NewsSpider
@@ -316,7 +316,7 @@ def _strict_json(line: str):
 def test_nan_and_infinity_are_written_as_null_in_feeds_and_counted():
     import io
 
-    from newscrawl.exporters import JsonExporter, JsonLinesExporter
+    from newscrawl.feeds.exporters import JsonExporter, JsonLinesExporter
     from newscrawl.pipelines.normalize import ArabicNormalizationPipeline
     from tests.test_mongo_pipeline import article
 
@@ -421,7 +421,7 @@ def _finished_crawler(**stats):
 
 
 def test_items_refused_for_good_make_the_exit_status_non_zero():
-    from newscrawl import runstatus
+    from newscrawl.ops import runstatus
 
     assert runstatus.exit_code_for([_finished_crawler()]) == 0
     crawler = _finished_crawler(**{"newscrawl/mongo/dropped/write_error": 2})
@@ -464,9 +464,9 @@ def test_mongo_replay_rejected_sends_the_refused_writes_again(tmp_path, mongo_ur
 
 # ---------------------------------------------------------------- 7. the run lock
 def test_lock_holds_when_its_file_is_deleted(tmp_path):
-    from newscrawl.lock import LockHeld, RunLock
+    from newscrawl.ops.lock import LockHeld, RunLock
 
-    path = tmp_path / "newscrawl.lock"
+    path = tmp_path / "newscrawl.ops.lock"
     with RunLock(str(path)):
         path.unlink()  # a tmp cleaner, or an operator "removing a stale lock"
         with pytest.raises(LockHeld):
@@ -479,7 +479,7 @@ def test_lock_holds_when_its_file_is_deleted(tmp_path):
 
 
 def test_lock_of_another_path_is_another_lock(tmp_path):
-    from newscrawl.lock import RunLock
+    from newscrawl.ops.lock import RunLock
 
     with RunLock(str(tmp_path / "a.lock")), RunLock(str(tmp_path / "b.lock")):
         pass
@@ -495,7 +495,7 @@ def test_unwritable_lock_path_is_exit_6_with_one_line(tmp_path, kind):
         lock.mkdir()
     else:
         (tmp_path / "file").write_text("x")
-        lock = tmp_path / "file" / "newscrawl.lock"
+        lock = tmp_path / "file" / "newscrawl.ops.lock"
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.run([sys.executable, "-m", "scrapy", "crawlall", "jannah_demo", "--lock", str(lock),
                            "-a", "start_url=http://127.0.0.1:1/rtl/"],
@@ -525,7 +525,7 @@ def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_pat
     import subprocess
     import sys
 
-    from newscrawl import runstatus
+    from newscrawl.ops import runstatus
     from tests.loopback import LoopbackSite
 
     root = Path(__file__).resolve().parent.parent
@@ -551,7 +551,7 @@ def test_feed_that_cannot_be_written_is_not_left_torn_and_exits_non_zero(tmp_pat
 
 
 def test_feed_is_written_under_a_temporary_name_and_renamed(tmp_path):
-    from newscrawl.feeds import AtomicFileFeedStorage
+    from newscrawl.feeds.files import AtomicFileFeedStorage
 
     target = tmp_path / "feeds" / "x.jsonl"
     storage = AtomicFileFeedStorage(str(target), feed_options={"overwrite": True})
@@ -616,7 +616,7 @@ def test_bad_time_zone_and_boolean_arguments_are_refused():
 
 def test_a_crawl_stopped_before_it_could_finish_is_exit_2_not_a_configuration_error():
     """A second Ctrl-C / SIGTERM while MongoDB hangs stops the engine without a finish_reason."""
-    from newscrawl import runstatus
+    from newscrawl.ops import runstatus
 
     crawler = _finished_crawler()
     stats = crawler.stats.get_stats()
@@ -672,7 +672,7 @@ def test_sequential_crawl_forwards_signals_and_holds_the_lock_until_the_child_ex
     import sys
     import time
 
-    from newscrawl.lock import LockHeld, RunLock
+    from newscrawl.ops.lock import LockHeld, RunLock
     from tests.loopback import LoopbackSite
 
     root = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.report import collect, content_security_policy, minute_precision, render_html, safe_link, STYLE
+from newscrawl.feeds.report import collect, content_security_policy, minute_precision, render_html, safe_link, STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -22,7 +22,7 @@ import pytest
 from pymongo import MongoClient
 
 from newscrawl.items import ArticleItem
-from newscrawl.runner import run_all
+from newscrawl.ops.runner import run_all
 from newscrawl.storage.revisions import body_diff, changed_fields, comparable, history, is_stealth
 from newscrawl.storage.spool import Spool
 from newscrawl.storage.writer import MongoWriter, WriterSettings, ops_for_item

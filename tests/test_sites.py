@@ -7,7 +7,7 @@ for a site is one ``.html`` plus one ``.expected.json`` (check it first with
 Comparison rules (the oracles are written by reading the HTML):
 
 * text (title, author, categories, tags, ticker headlines, body sentences) is compared
-  in display form: :func:`newscrawl.arabic.display_text`, runs of whitespace collapsed;
+  in display form: :func:`newscrawl.text.arabic.display_text`, runs of whitespace collapsed;
 * ``published`` is compared to the minute: an oracle with an offset is an instant, a
   naive oracle is wall-clock time in the spider's ``timezone``, a date-only oracle
   («2019-02-08») is compared as the local date;
@@ -34,7 +34,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.test import get_crawler
 
-from newscrawl.arabic import display_text
+from newscrawl.text.arabic import display_text
 from newscrawl.extractors.boilerplate import is_boilerplate
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.spiders.generic import GenericSpider

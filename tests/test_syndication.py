@@ -16,9 +16,9 @@ from pathlib import Path
 import pymongo
 import pytest
 
-from newscrawl.arabic import match_key
-from newscrawl.dedupe import DEDUPE_INDEXES, LSH_FIELD, MemoryDedupeIndex, MongoDedupeIndex
-from newscrawl.fingerprints import (
+from newscrawl.text.arabic import match_key
+from newscrawl.dedupe.index import DEDUPE_INDEXES, LSH_FIELD, MemoryDedupeIndex, MongoDedupeIndex
+from newscrawl.dedupe.fingerprints import (
     LSH_BANDS,
     MAX_WINDOWS,
     MIN_SHINGLE_TOKENS,
@@ -284,7 +284,7 @@ def test_short_agency_item_and_its_weekday_copy_linked_across_crawls(tmp_path, m
 def test_key_table_merges_into_sorted_arrays_and_forgets_removed_urls():
     import random
 
-    from newscrawl.dedupe import _KeyTable
+    from newscrawl.dedupe.index import _KeyTable
 
     rng = random.Random(18)
     table = _KeyTable()
@@ -305,7 +305,7 @@ def test_key_table_merges_into_sorted_arrays_and_forgets_removed_urls():
 
 
 def test_key_table_key_shared_by_many_articles_uses_the_binary_search():
-    from newscrawl.dedupe import _MAX_RUN, _KeyTable
+    from newscrawl.dedupe.index import _MAX_RUN, _KeyTable
 
     table = _KeyTable()
     boiler = 777  # one band key in 600 articles (a boilerplate window): a run longer than _MAX_RUN

@@ -1,4 +1,4 @@
-"""newscrawl.urls: canonical URLs (cases BR-09, BR-02) and rel=canonical/og:url choice
+"""newscrawl.text.urls: canonical URLs (cases BR-09, BR-02) and rel=canonical/og:url choice
 on the real saved pages in tests/fixtures/pages/."""
 
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 import parsel
 import pytest
 
-from newscrawl.urls import TRACKING_PARAMS, canonicalize, pick_canonical, same_site, site_host
+from newscrawl.text.urls import TRACKING_PARAMS, canonicalize, pick_canonical, same_site, site_host
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -217,7 +217,7 @@ def test_fixture_canonical_keys_are_iri_agnostic():
 
 
 def test_host_in_domains():
-    from newscrawl.urls import host_in_domains
+    from newscrawl.text.urls import host_in_domains
 
     assert host_in_domains("www.youm7.com", ["youm7.com"])
     assert host_in_domains("YOUM7.com", ["youm7.com"])

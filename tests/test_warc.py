@@ -1,4 +1,4 @@
-"""WARC output (newscrawl.warc) and the offline replay of a WARC (newscrawl.middlewares).
+"""WARC output (newscrawl.ops.warc) and the offline replay of a WARC (newscrawl.ops.middlewares).
 
 Every crawl is a real ``scrapy crawlall`` child process.  The live crawl runs against
 the loopback site (the real Jannah home and article pages) served the way many news
@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 
-from newscrawl.runner import run_all
-from newscrawl.warc import archived_response_headers, mask_secret_setting, status_line
+from newscrawl.ops.runner import run_all
+from newscrawl.ops.warc import archived_response_headers, mask_secret_setting, status_line
 from tests.loopback import LoopbackSite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,8 +263,8 @@ def test_a_warc_cut_short_replays_its_complete_records(tmp_path, caplog):
     """A crawl killed while writing leaves a ``.open`` file cut in a record."""
     from scrapy import Request
 
-    from newscrawl.middlewares import open_snapshot
-    from newscrawl.warc import WarcFileWriter
+    from newscrawl.ops.middlewares import open_snapshot
+    from newscrawl.ops.warc import WarcFileWriter
 
     page = (Path(__file__).parent / "fixtures" / "pages" / "alyaum.com" / "tehran-buries-fakhrizadeh-2020-12-01.html").read_bytes()
     writer = WarcFileWriter(tmp_path, "cut", {"software": "test"})

@@ -3,7 +3,7 @@
 Scrapy's own ``crawl`` exits 0 when the site could not be reached (an empty run) and
 prints a traceback for a bad spider argument.  Here one crawl ends like a
 ``crawlall`` of one spider: one line ``newscrawl: <spider>: ok|FAILED <why>; ...`` on
-standard error and the exit status of :mod:`newscrawl.runstatus` (2 spider error, 3 no
+standard error and the exit status of :mod:`newscrawl.ops.runstatus` (2 spider error, 3 no
 page fetched, 4 MongoDB kept failing, 5 too few items, 6 could not start: bad ``-a``
 value, MongoDB configuration error).
 """
@@ -15,7 +15,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl import runstatus
+from newscrawl.ops import runstatus
 
 
 class Command(ScrapyCrawlCommand):

@@ -6,8 +6,8 @@ spiders that have pages there), ``--sequential`` (one spider
 after the other, each in a child process -- a fresh reactor and memory per spider;
 default: all at once in this process), ``--lock FILE`` (refuse to start while
 another run holds the lock), ``--min-items N``, ``--report FILE`` (write the HTML
-crawl report of this run at the end, :mod:`newscrawl.report`), ``-a NAME=VALUE`` (spider
-arguments, passed to every spider).  Exit status: see :mod:`newscrawl.runstatus`.
+crawl report of this run at the end, :mod:`newscrawl.feeds.report`), ``-a NAME=VALUE`` (spider
+arguments, passed to every spider).  Exit status: see :mod:`newscrawl.ops.runstatus`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
-from newscrawl import runstatus
-from newscrawl.feeds import use_replay_folders
-from newscrawl.lock import LockHeld, LockUnavailable, RunLock
-from newscrawl.middlewares import open_snapshot
+from newscrawl.ops import runstatus
+from newscrawl.feeds.files import use_replay_folders
+from newscrawl.ops.lock import LockHeld, LockUnavailable, RunLock
+from newscrawl.ops.middlewares import open_snapshot
 from newscrawl.storage import local_server
-from newscrawl.urls import host_in_domains
+from newscrawl.text.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ CHILD_ENV = "NEWSCRAWL_CRAWLALL_CHILD"
 
 def spiders_in_snapshot(spider_loader, replay_dir: str) -> list[str]:
     """Names of the spiders with at least one saved page in the snapshot ``replay_dir``
-    (``index.json`` folder or WARC, :func:`newscrawl.middlewares.open_snapshot`), sorted."""
+    (``index.json`` folder or WARC, :func:`newscrawl.ops.middlewares.open_snapshot`), sorted."""
     hosts = {urlsplit(u).hostname for u in open_snapshot(replay_dir).urls()}
     names = []
     for name in spider_loader.list():
@@ -140,7 +140,7 @@ class Command(ScrapyCommand):
 
     def _write_report(self, path: str, names: list[str]) -> None:
         """The report of the runs this command just made (started at or after its own start)."""
-        from newscrawl.report import write_report
+        from newscrawl.feeds.report import write_report
 
         try:
             data = write_report(path, self.settings.get("NEWSCRAWL_FEED_DIR", "data/feeds"),

@@ -1,6 +1,6 @@
 """``scrapy export [options]``: stored articles or tickers from MongoDB as JSON Lines, JSON or JSON Feed 1.1.
 
-A thin wrapper around :mod:`newscrawl.export`.  Options: ``--format
+A thin wrapper around :mod:`newscrawl.feeds.export`.  Options: ``--format
 jsonl|json|jsonfeed`` (default ``jsonl``), ``--type article|ticker`` (default
 ``article``), ``--site NAME`` (repeatable or comma list), ``--since`` / ``--until``
 (ISO 8601; a date or a datetime without zone is UTC; ``since`` inclusive, ``until``
@@ -25,7 +25,7 @@ import sys
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl import export
+from newscrawl.feeds import export
 from newscrawl.storage.client import MongoConfig, MongoConfigError, client_from_settings, redact
 
 

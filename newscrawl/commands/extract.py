@@ -29,8 +29,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import DropItem, UsageError
 from scrapy.http import HtmlResponse, Request
 
-from newscrawl.exporters import dumps
-from newscrawl.urls import host_in_domains
+from newscrawl.feeds.exporters import dumps
+from newscrawl.text.urls import host_in_domains
 
 
 def url_for_file(path: Path) -> str | None:

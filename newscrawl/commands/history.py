@@ -1,6 +1,6 @@
 """``scrapy history URL``: every stored version of one story, oldest first.
 
-The story is looked up by its canonical URL (:func:`newscrawl.urls.canonicalize`
+The story is looked up by its canonical URL (:func:`newscrawl.text.urls.canonicalize`
 of ``URL``), else by the fetched ``url`` or one of its ``aliases``.  Versions come
 from the article document and its ``revisions`` (:func:`newscrawl.storage.revisions.history`).
 
@@ -22,10 +22,10 @@ import sys
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.export import dumps, iso
+from newscrawl.feeds.export import dumps, iso
 from newscrawl.storage.client import MongoConfig, client_from_settings, redact
 from newscrawl.storage.revisions import TRACKED_FIELDS, body_diff, history
-from newscrawl.urls import canonicalize
+from newscrawl.text.urls import canonicalize
 
 
 class Command(ScrapyCommand):

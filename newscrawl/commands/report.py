@@ -1,6 +1,6 @@
 """``scrapy report [-o FILE] [--since T] [--until T] [--site S] [--feed-dir DIR]``: the crawl report.
 
-Writes one self-contained HTML page (:mod:`newscrawl.report`: tables and matplotlib charts,
+Writes one self-contained HTML page (:mod:`newscrawl.feeds.report`: tables and matplotlib charts,
 no network needed to view it, no script) about the last run of each spider (default) or
 the runs started in ``[--since, --until)`` (ISO 8601; no zone = UTC), read from the feeds
 and run records under ``--feed-dir`` (default ``NEWSCRAWL_FEED_DIR``; the offline demo's
@@ -57,7 +57,7 @@ class Command(ScrapyCommand):
     def run(self, args, opts):
         from pathlib import Path
 
-        from newscrawl.report import write_report
+        from newscrawl.feeds.report import write_report
 
         if args:
             raise UsageError(f"unexpected argument(s): {' '.join(args)}", print_help=False)

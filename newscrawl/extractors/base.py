@@ -21,14 +21,14 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from newscrawl.dates import DateReading, read_date, read_machine_date, read_time
+from newscrawl.text.dates import DateReading, read_date, read_machine_date, read_time
 from newscrawl.extractors.boilerplate import is_boilerplate, without_signature
 from newscrawl.extractors.credits import Credit, opening_credit, parse_credit, publisher_keys
 from newscrawl.extractors.html import all_texts, first_text, text_blocks
 from newscrawl.extractors.images import add_image, article_images, is_placeholder
 from newscrawl.extractors.metadata import PageMetadata
 from newscrawl.loaders import ArticleLoader, TickerLoader
-from newscrawl.urls import canonicalize, pick_canonical
+from newscrawl.text.urls import canonicalize, pick_canonical
 
 
 class ExtractionError(Exception):
@@ -70,7 +70,7 @@ _NOT_KEY = re.compile(r"\W+")
 
 def _squeezed_key(text: str) -> str:
     """Match key with every non-word character removed: «العالم.ودعا» == «العالم. ودعا»."""
-    from newscrawl.arabic import match_key
+    from newscrawl.text.arabic import match_key
 
     return _NOT_KEY.sub("", match_key(text))
 
@@ -303,7 +303,7 @@ class ArticlePage:
 
     def visible_times(self, kind: str = "published") -> list[tuple]:
         """Times printed without a date on the date line («آخر تحديث 14:00 (GMT+0400)»):
-        ``[(raw, (hour, minute, second|None, stated tzinfo|None))]`` (:func:`newscrawl.dates.read_time`)."""
+        ``[(raw, (hour, minute, second|None, stated tzinfo|None))]`` (:func:`newscrawl.text.dates.read_time`)."""
         out = []
         for el in self._date_line_elements:
             for t, _whole in self._element_texts(el, kind):

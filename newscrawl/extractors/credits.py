@@ -15,7 +15,7 @@ come from:
 * **agencies** (:data:`AGENCIES`): the national agencies of the Arab states and the world
   wires as Arabic papers print them -- full name, acronym, initials with or without dots
   and spaces («أ ف ب», «أ.ف.ب», «ا ف ب»), Latin acronym.  Matched on the whole credit (or
-  one side of a «city - X» / «city (X)» credit) after :func:`newscrawl.arabic.match_key`
+  one side of a «city - X» / «city (X)» credit) after :func:`newscrawl.text.arabic.match_key`
   (hamza, tashkeel, tatweel folded) and with dots and spaces removed for initials, so a
   word *inside* a name never matches.  «وكالة …» / «وكالات» are agency credits too;
 * **datelines**: the side of a two-part credit that is a city; a city beside a single word
@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newscrawl.arabic import match_key
+from newscrawl.text.arabic import match_key
 
 #: canonical agency name -> the spellings seen in credits (Arabic first, then Latin).
 AGENCIES: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ A site parser names its own fields (``LEAD_CSS`` subtitle field, category / tag 
 
 from __future__ import annotations
 
-from newscrawl.dates import read_machine_date
+from newscrawl.text.dates import read_machine_date
 from newscrawl.extractors.base import ArticlePage, _is_midnight
 
 

@@ -43,7 +43,7 @@ import trafilatura
 # counted drop (no_body / not_an_article), not an error of the crawl
 logging.getLogger("trafilatura.core").setLevel(logging.CRITICAL)
 
-from newscrawl.dates import read_machine_date
+from newscrawl.text.dates import read_machine_date
 from newscrawl.extractors.base import ArticlePage, _as_list
 from newscrawl.extractors.boilerplate import is_boilerplate, is_read_also_element, without_signature
 from newscrawl.extractors.html import first_text, text_blocks

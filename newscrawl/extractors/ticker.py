@@ -31,7 +31,7 @@ descriptions in ``tests/fixtures/cases/ticker-patterns.md``):
   named ``breakingnews`` (Sputnik's ``div.l-header.breakingnews`` around the article
   header) lends nothing to a list inside it.
 * **Label** beside the strip: a non-link element near the list whose whole text is
-  a strip label, compared by :func:`newscrawl.arabic.match_key` (hamza, teh marbuta,
+  a strip label, compared by :func:`newscrawl.text.arabic.match_key` (hamza, teh marbuta,
   tatweel, case and punctuation folded).  Strong: «عاجل», «أخبار عاجلة», «خبر عاجل»,
   «عاجل الآن», «شريط الأخبار», "Breaking", "Breaking News", "Urgent" (Jannah
   ``span.breaking-title-text``, Sahifa ``<span>Breaking News</span>``, Sputnik's
@@ -80,7 +80,7 @@ import re
 from lxml import etree
 from w3lib.url import safe_url_string
 
-from newscrawl.arabic import match_key
+from newscrawl.text.arabic import match_key
 from newscrawl.extractors.base import TickerStrip
 
 #: how many levels above the list an id/class word or a label is looked for

@@ -6,15 +6,15 @@ MongoDB pipeline (which stores what this one puts on the item).
 
 For every :class:`~newscrawl.items.ArticleItem` it sets
 
-* ``canonical_url`` -- :func:`newscrawl.urls.canonicalize` of the spider's
-  ``canonical_url`` (rel=canonical / og:url, see :func:`newscrawl.urls.pick_canonical`)
+* ``canonical_url`` -- :func:`newscrawl.text.urls.canonicalize` of the spider's
+  ``canonical_url`` (rel=canonical / og:url, see :func:`newscrawl.text.urls.pick_canonical`)
   or, when missing, of ``url``;
-* ``content_hash`` -- :func:`newscrawl.fingerprints.content_hash` of title and body keys;
+* ``content_hash`` -- :func:`newscrawl.dedupe.fingerprints.content_hash` of title and body keys;
 * ``simhash`` (signed int64), ``simhash_bands`` (4 x 16 bits) and ``sh0``..``sh3`` --
   SimHash of the body keys (preceded by the lead when the body does not contain it);
   all ``None`` when the text has fewer than ``DEDUPE_NEAR_MIN_TOKENS`` content words;
 * ``lsh_keys`` -- the MinHash LSH band keys of the same text
-  (:func:`newscrawl.fingerprints.shingle_profile`, list of signed int64, stored and
+  (:func:`newscrawl.dedupe.fingerprints.shingle_profile`, list of signed int64, stored and
   indexed for later crawls); ``None`` under 20 tokens or with ``DEDUPE_SHINGLE_ENABLED``
   false;
 * ``duplicate_of`` / ``duplicate_kind`` / ``duplicate_relation`` /
@@ -84,9 +84,9 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
-from newscrawl.arabic import match_key
-from newscrawl.dedupe import BAND_FIELDS, LSH_FIELD, Match, MemoryDedupeIndex, MongoDedupeIndex
-from newscrawl.fingerprints import (
+from newscrawl.text.arabic import match_key
+from newscrawl.dedupe.index import BAND_FIELDS, LSH_FIELD, Match, MemoryDedupeIndex, MongoDedupeIndex
+from newscrawl.dedupe.fingerprints import (
     MIN_FEATURES,
     NEAR_DISTANCE,
     ShingleProfile,
@@ -100,7 +100,7 @@ from newscrawl.fingerprints import (
 )
 from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.storage.client import MongoConfig, client_for, is_config_error, probe_status, redact
-from newscrawl.urls import canonicalize, same_site
+from newscrawl.text.urls import canonicalize, same_site
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Arabic normalization pipeline: adds the match keys (``*_norm`` fields).
 
 For every text field listed in :data:`newscrawl.items.TEXT_FIELDS` the pipeline
-sets ``<field>_norm`` = :func:`newscrawl.arabic.match_key` of the display value
+sets ``<field>_norm`` = :func:`newscrawl.text.arabic.match_key` of the display value
 (lists give lists, except ``body``, whose paragraphs' keys are joined with
 ``"\\n"`` into one string for hashing and search).  The display fields
 themselves are not touched: they were cleaned by the item loaders and are what
@@ -17,8 +17,8 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newscrawl.arabic import display_text, match_key
-from newscrawl.exporters import finite
+from newscrawl.text.arabic import display_text, match_key
+from newscrawl.feeds.exporters import finite
 from newscrawl.items import TEXT_FIELDS, ArticleItem, TickerItem
 
 REQUIRED = {ArticleItem: ("title", "body"), TickerItem: ("headline",)}

@@ -10,7 +10,7 @@ page objects; this class does the rest:
 * every HTML page: ticker headlines (once per crawl per headline), then either an
   article (the first page object whose ``is_article()`` is true) or a listing
   whose article / category / pagination links are followed within limits;
-* a page whose declared charset is wrong is re-decoded (:mod:`newscrawl.encoding`);
+* a page whose declared charset is wrong is re-decoded (:mod:`newscrawl.text.encoding`);
 * bad input never crashes the crawl: non-HTML and empty bodies, pages that fail
   extraction, unparseable dates are dropped or kept with a counted reason in the
   stats (``newscrawl/dropped/<reason>``, ``newscrawl/dates/unparsed``); an unreadable or
@@ -26,10 +26,10 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import TextResponse, XmlResponse
 
-from newscrawl.encoding import repair_encoding, replacement_count
+from newscrawl.text.encoding import repair_encoding, replacement_count
 from newscrawl.extractors.base import ArticlePage, ExtractionError, TickerStrip
 from newscrawl.extractors.ticker import GenericTicker
-from newscrawl.urls import host_in_domains
+from newscrawl.text.urls import host_in_domains
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class NewsSpider(scrapy.Spider):
     timezone: str = "UTC"
     #: the site's numeric date order when day and month are both <= 12 («04/05/2020»): True
     #: d/m/y, False m/d/y, None unknown (the page object's DAY_FIRST, else such dates are
-    #: used only when the page's metadata settles them; see newscrawl.dates.read_date)
+    #: used only when the page's metadata settles them; see newscrawl.text.dates.read_date)
     date_day_first: bool | None = None
     #: language reported when the page does not declare one
     language: str = "ar"
@@ -210,7 +210,7 @@ class NewsSpider(scrapy.Spider):
         replay_dir = self.settings.get("REPLAY_DIR") if getattr(self, "crawler", None) else None
         if not replay_dir or self.explicit_start or not self.follow:
             return []
-        from newscrawl.middlewares import open_snapshot
+        from newscrawl.ops.middlewares import open_snapshot
 
         try:
             urls = open_snapshot(replay_dir).seeds()

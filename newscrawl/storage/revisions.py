@@ -23,7 +23,7 @@ article that changed:
 
 Compared fields (:data:`TRACKED_FIELDS`): ``title``, ``lead``, ``body``,
 ``author``, ``agency``, ``published``, ``modified``, ``images``.  Text is compared
-by its match key (:func:`newscrawl.arabic.match_key`): a change of tashkeel,
+by its match key (:func:`newscrawl.text.arabic.match_key`): a change of tashkeel,
 kashida, hamza/alef spelling, invisible marks or spacing alone is *not* an edit
 (the stored display form is still updated to the latest); a changed, added or
 removed word is.  ``body`` is compared paragraph by paragraph (empty keys
@@ -55,7 +55,7 @@ from typing import Any, Iterable
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import PyMongoError
 
-from newscrawl.arabic import match_key
+from newscrawl.text.arabic import match_key
 
 logger = logging.getLogger(__name__)
 

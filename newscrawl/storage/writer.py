@@ -363,14 +363,14 @@ def _as_model(spec) -> IndexModel:
 
 
 def dedupe_indexes() -> list | None:
-    """``newscrawl.dedupe.DEDUPE_INDEXES`` if that module exists (a list of
+    """``newscrawl.dedupe.index.DEDUPE_INDEXES`` if that module exists (a list of
     IndexModel / key lists for the articles collection), else ``None``."""
-    if importlib.util.find_spec("newscrawl.dedupe") is None:
+    if importlib.util.find_spec("newscrawl.dedupe.index") is None:
         return None
     try:
-        module = importlib.import_module("newscrawl.dedupe")
+        module = importlib.import_module("newscrawl.dedupe.index")
     except Exception as exc:  # noqa: BLE001 - someone else's module; fall back, loudly
-        logger.error("newscrawl.dedupe failed to import (%r); using the storage fallback indexes", exc)
+        logger.error("newscrawl.dedupe.index failed to import (%r); using the storage fallback indexes", exc)
         return None
     found = getattr(module, "DEDUPE_INDEXES", None)
     return list(found) if found is not None else None

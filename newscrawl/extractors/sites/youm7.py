@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from newscrawl.dates import parse_date, parse_machine_date, read_machine_date
+from newscrawl.text.dates import parse_date, parse_machine_date, read_machine_date
 from newscrawl.extractors.base import ArticlePage, TickerStrip
 from newscrawl.extractors.html import first_text
 from newscrawl.extractors.sites import without_home

@@ -3,7 +3,7 @@
 Twisted's reactor cannot be started twice in one process (handed case BR-12), so
 the "run from a script" pattern breaks on the second call.  :func:`run_all`
 runs every crawl in a fresh child process (``python -m scrapy crawlall ...``),
-exactly what cron does, and returns its exit status (see :mod:`newscrawl.runstatus`).
+exactly what cron does, and returns its exit status (see :mod:`newscrawl.ops.runstatus`).
 """
 
 from __future__ import annotations

@@ -28,14 +28,14 @@ class LogFormatter(logformatter.LogFormatter):
 # --- Scrapy's own log lines -----------------------------------------------------------------
 #: loggers whose INFO lines are per-crawler dumps (overridden settings, enabled extensions /
 #: middlewares / pipelines / add-ons, the full stats dict): logged at DEBUG (``-L DEBUG`` shows them)
-#: and the per-spider lines the ``done: <spider>: ...`` summary of :mod:`newscrawl.progress` replaces
+#: and the per-spider lines the ``done: <spider>: ...`` summary of :mod:`newscrawl.ops.progress` replaces
 #: (spider opened / closing / closed, feed stored)
 DEMOTED_LOGGERS = ("scrapy.crawler", "scrapy.middleware", "scrapy.addons", "scrapy.statscollectors",
                    "scrapy.core.engine", "scrapy.extensions.feedexport")
 #: loggers that say the same thing for every spider of a ``crawlall`` process (a component
 #: disabled by configuration, the replay snapshot opened, dedupe without MongoDB): each distinct
 #: message of WARNING or below once per process
-ONCE_PER_PROCESS_LOGGERS = ("scrapy.middleware", "newscrawl.middlewares", "newscrawl.pipelines.dedupe")
+ONCE_PER_PROCESS_LOGGERS = ("scrapy.middleware", "newscrawl.ops.middlewares", "newscrawl.pipelines.dedupe")
 #: loggers that attach a traceback to an expected network failure (robots.txt over a dead
 #: host, a download error that reached the engine)
 NETWORK_ERROR_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper", "scrapy.core.engine",

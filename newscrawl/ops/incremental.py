@@ -40,7 +40,7 @@ from twisted.internet.threads import deferToThread
 
 from newscrawl.items import ArticleItem
 from newscrawl.storage.client import MongoConfig, client_for, is_config_error, probe_status
-from newscrawl.urls import canonicalize
+from newscrawl.text.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 

@@ -64,7 +64,7 @@ def dumps(obj) -> str:
 
 def public_fields(item) -> dict:
     """The item as a dict without its internal fields (see the module docstring)."""
-    from newscrawl.export import is_internal_field  # newscrawl.export imports this module
+    from newscrawl.feeds.export import is_internal_field  # newscrawl.feeds.export imports this module
 
     fields = getattr(item, "fields", {}) or {}
     return {k: v for k, v in dict(item).items()

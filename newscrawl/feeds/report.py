@@ -2,7 +2,7 @@
 
 Input: the JSON Lines feeds ``<feed dir>/<spider>/<spider>-<run id>.jsonl`` and the run
 records beside them (``<spider>-<run id>.run.json``, written by
-:class:`newscrawl.progress.CrawlProgress` when a spider closes: finish reason, page and
+:class:`newscrawl.ops.progress.CrawlProgress` when a spider closes: finish reason, page and
 item counts, drops by reason, feed file).  Nothing is read from the network.
 
 What the page shows (:func:`collect` computes it, :func:`render_html` draws it):

@@ -42,7 +42,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from newscrawl.arabic import strip_tashkeel
+from newscrawl.text.arabic import strip_tashkeel
 
 __all__ = ["DateReading", "read_date", "read_machine_date", "read_time", "parse_date", "parse_machine_date", "to_utc", "DEFAULT_TZ", "DATEPARSER_SETTINGS", "DATEPARSER_LOCALES"]
 

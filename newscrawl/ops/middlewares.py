@@ -8,7 +8,7 @@ one of (:func:`open_snapshot`):
 * a snapshot folder with ``index.json`` -- a list of ``{"url", "file",
   "content_type"}`` objects, ``file`` relative to the folder;
 * a WARC file (``.warc``, ``.warc.gz``; e.g. one written by ``WARC_ENABLED``,
-  see :mod:`newscrawl.warc`), or a folder of WARC files without ``index.json``:
+  see :mod:`newscrawl.ops.warc`), or a folder of WARC files without ``index.json``:
   every ``response`` record is served again with its recorded status, headers and
   exact payload bytes (a compressed payload is decompressed by Scrapy's
   ``HttpCompressionMiddleware`` as in the original crawl; a recorded redirect is

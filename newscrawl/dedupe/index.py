@@ -24,7 +24,7 @@ item is atomic with respect to other items of the same crawl.
 ``site``, ``content_hash``, ``simhash`` (signed int64 or None), ``lsh_keys`` (list of
 signed int64 or None; its text in ``body_norm``/``lead_norm``) and optionally
 ``duplicate_of`` / ``duplicate_kind`` / ``duplicate_relation``.  ``decide``/``lookup``/
-``record`` take an optional ``profile`` (:class:`~newscrawl.fingerprints.ShingleProfile`
+``record`` take an optional ``profile`` (:class:`~newscrawl.dedupe.fingerprints.ShingleProfile`
 of the item's text) so the shingles are not computed twice.
 
 Matching, in order (first stage with a candidate wins):
@@ -37,7 +37,7 @@ Matching, in order (first stage with a candidate wins):
    within 3 bits shares a band, so this finds all of them without scanning.
 4. ``shingle`` -- a stored article sharing one of the item's MinHash LSH band keys
    (``lsh_keys``, one multikey index, an ``$in`` query), verified on the real word
-   3-shingles of both texts by :func:`newscrawl.fingerprints.shingle_relation`: a
+   3-shingles of both texts by :func:`newscrawl.dedupe.fingerprints.shingle_relation`: a
    ``copy``, an ``excerpt`` (the new text is a cut-down copy) or ``extended`` (the new
    text contains the stored one).  Finds short items (no SimHash under 20 content
    words) and partial edits SimHash misses (a dateline, a weekday, a cut sentence, an
@@ -62,7 +62,7 @@ from typing import Any, Iterable
 import numpy as np
 from pymongo import ASCENDING, IndexModel
 
-from newscrawl.fingerprints import (
+from newscrawl.dedupe.fingerprints import (
     NEAR_DISTANCE,
     ShingleProfile,
     bands,

@@ -107,7 +107,7 @@ class CrawlProgress:
     def from_crawler(cls, crawler):
         s = crawler.settings
         if s.getbool("NEWSCRAWL_LOG_STATS", False):
-            from newscrawl.logformatter import KEEP_INFO
+            from newscrawl.ops.logformatter import KEEP_INFO
 
             KEEP_INFO.add("scrapy.statscollectors")
         interval = s.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0)
@@ -186,7 +186,7 @@ class CrawlProgress:
         import json
         from pathlib import Path
 
-        from newscrawl.feeds import run_id
+        from newscrawl.feeds.files import run_id
 
         folder = Path(self.crawler.settings.get("NEWSCRAWL_FEED_DIR", "data/feeds")) / spider.name
         start = stats.get("start_time")
@@ -246,7 +246,7 @@ class CoreStats(_ScrapyCoreStats):
     """Scrapy's ``CoreStats`` (start/finish time, finish reason, item counts) without its
     ``AssertionError`` traceback when a spider closes that never opened -- an item pipeline
     refused to start (MongoDB configuration error), which the pipeline has already reported
-    in one line.  Such a crawl gets no ``finish_reason`` (``newscrawl.runstatus``: exit 6)."""
+    in one line.  Such a crawl gets no ``finish_reason`` (``newscrawl.ops.runstatus``: exit 6)."""
 
     def spider_closed(self, spider, reason):
         if self.start_time is None or self._start_time_mono is None:

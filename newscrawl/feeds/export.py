@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from typing import IO, Any
 
-from newscrawl.exporters import IsoJSONEncoder
+from newscrawl.feeds.exporters import IsoJSONEncoder
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 KINDS = ("article", "ticker")

@@ -21,7 +21,7 @@ heavier edits are found only in part (see the test module docstring for figures)
 Unrelated bodies were never closer than 13 bits.  3 is also the largest distance the
 4-band index is guaranteed to find.
 
-Features: every token of :func:`newscrawl.arabic.tokens` (the match key: tashkeel
+Features: every token of :func:`newscrawl.text.arabic.tokens` (the match key: tashkeel
 removed, letters folded, digits ASCII) that has 3 or more characters or is a number,
 each occurrence counted (term-frequency weight): word shingles of width 1.  Measured
 alternatives on the same set: width-3 shingles find almost none of the 5%-word-edit
@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from datasketch import MinHash
 from simhash import Simhash
 
-from newscrawl.arabic import match_key, tokens
+from newscrawl.text.arabic import match_key, tokens
 
 __all__ = [
     "NEAR_DISTANCE",
@@ -98,7 +98,7 @@ def content_hash(title_norm: str, body_norm: str) -> str:
     """Exact-copy key of an article: 40-char lower-case hex SHA-1.
 
     Inputs are *match keys* (``title_norm``, ``body_norm`` from the normalization
-    pipeline, i.e. :func:`newscrawl.arabic.match_key` output).  Runs of whitespace
+    pipeline, i.e. :func:`newscrawl.text.arabic.match_key` output).  Runs of whitespace
     (including the ``"\\n"`` between paragraphs) are collapsed to one space first, so
     the same text split into paragraphs differently hashes the same.  Title and body
     are joined with U+001F so ``("a b", "c")`` and ``("a", "b c")`` differ.  ``None`` is
@@ -110,7 +110,7 @@ def content_hash(title_norm: str, body_norm: str) -> str:
 
 
 def features(text_norm: str) -> list[str]:
-    """The SimHash features of ``text_norm``: tokens of :func:`newscrawl.arabic.tokens`
+    """The SimHash features of ``text_norm``: tokens of :func:`newscrawl.text.arabic.tokens`
     with 3+ characters or all digits, in text order, duplicates kept."""
     return [t for t in tokens(text_norm or "") if len(t) > 2 or t.isdigit()]
 

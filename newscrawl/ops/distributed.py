@@ -164,8 +164,8 @@ class RedisAddon:
         settings.set("REDIS_URL", url, priority=max(settings.getpriority("REDIS_URL") or 0, SETTINGS_PRIORITIES["addon"]))
         prefix = str(_from_settings_or_env(settings, "NEWSCRAWL_REDIS_PREFIX")).rstrip(":")
         values = {
-            "SCHEDULER": "newscrawl.distributed.Scheduler",
-            "DUPEFILTER_CLASS": "newscrawl.distributed.DupeFilter",
+            "SCHEDULER": "newscrawl.ops.distributed.Scheduler",
+            "DUPEFILTER_CLASS": "newscrawl.ops.distributed.DupeFilter",
             "SCHEDULER_PERSIST": _as_bool(_from_settings_or_env(settings, "NEWSCRAWL_REDIS_PERSIST")),
             "SCHEDULER_IDLE_BEFORE_CLOSE": float(_from_settings_or_env(settings, "NEWSCRAWL_REDIS_IDLE_TIMEOUT")),
             "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
@@ -399,7 +399,7 @@ class Scheduler(_RedisScheduler):
             queue_key=s.get("SCHEDULER_QUEUE_KEY") or "%(spider)s:requests",
             queue_cls=s.get("SCHEDULER_QUEUE_CLASS") or "scrapy_redis.queue.PriorityQueue",
             dupefilter_key=s.get("SCHEDULER_DUPEFILTER_KEY") or "%(spider)s:dupefilter",
-            dupefilter_cls=s.get("DUPEFILTER_CLASS") or "newscrawl.distributed.DupeFilter",
+            dupefilter_cls=s.get("DUPEFILTER_CLASS") or "newscrawl.ops.distributed.DupeFilter",
             idle_before_close=max(0.0, s.getfloat("SCHEDULER_IDLE_BEFORE_CLOSE", DEFAULTS["NEWSCRAWL_REDIS_IDLE_TIMEOUT"])),
             serializer=serializer,
             prefix=(s.get("NEWSCRAWL_REDIS_PREFIX") or DEFAULTS["NEWSCRAWL_REDIS_PREFIX"]).rstrip(":"),

@@ -1,0 +1,1 @@
+"""Fingerprints (exact hash, SimHash, MinHash/LSH) and the near-duplicate index."""

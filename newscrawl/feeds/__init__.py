@@ -1,0 +1,1 @@
+"""Feed files, feed exporters, the export from MongoDB and the HTML crawl report."""

@@ -1,0 +1,1 @@
+"""Pure text rules: Arabic normalization, dates, URLs, encodings (no Scrapy, no database)."""
