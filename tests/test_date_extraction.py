@@ -335,3 +335,25 @@ def test_generic_reads_the_date_line_of_the_headline_not_of_a_logo_h1():
                  head="<meta property='og:title' content='وزير الري يشهد توقيع عقد'>")
     r = page.date_reading("published")
     assert (r.value.replace(tzinfo=None), r.precision) == (datetime(2020, 8, 24), "day")
+
+
+def test_metadata_utc_that_is_the_sites_wall_clock_gives_way_to_the_visible_line():
+    """youm7.com prints «الإثنين، 24 أغسطس 2020 09:23 ص» under the headline and declares
+    article:published_time «2020-08-24T09:23:13Z»: Cairo wall-clock time labelled UTC.  The
+    generic reader, given the site's zone, takes the visible 09:23 in Cairo (07:23 UTC); with the
+    zone unknown (UTC) the two agree and the metadata stands."""
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from scrapy.http import HtmlResponse, Request
+
+    from newscrawl.extractors.generic import GenericArticlePage
+
+    path = next((Path(__file__).parent / "fixtures" / "pages" / "youm7.com").glob("*.html"))
+    url = "https://www.youm7.com/story/2020/8/24/x/4943459"
+    response = HtmlResponse(url, body=path.read_bytes(), request=Request(url))
+    cairo = GenericArticlePage(response, site="generic", tz="Africa/Cairo").to_item()
+    assert cairo["published"] == datetime(2020, 8, 24, 7, 23, tzinfo=timezone.utc)
+    assert cairo["published_precision"] == "minute" and "09:23" in cairo["published_raw"]
+    utc = GenericArticlePage(response, site="generic", tz="UTC").to_item()
+    assert utc["published"] == datetime(2020, 8, 24, 9, 23, 13, tzinfo=timezone.utc)

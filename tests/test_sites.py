@@ -251,8 +251,6 @@ def test_generic_fallback_on_every_page(oracle_path):
 
 #: where the generic reader is known to differ from the oracle, and why
 GENERIC_KNOWN = {
-    # meta article:published_time «09:23:13Z» is Cairo wall-clock time with a wrong "Z"
-    ("youm7.com", "published"),
     # tags only in the page's «الكلمات الدلالية» block, not in metadata
     ("arabic.sputniknews.com", "tags"),
 }

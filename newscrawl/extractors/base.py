@@ -13,7 +13,7 @@ elements, one per headline).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 from urllib.parse import urljoin, urlsplit
@@ -362,6 +362,10 @@ class ArticlePage:
         machine = self.machine_date_readings(kind)
         best = machine[0][0] if machine else None
         if best is not None and best.precision != "day" and not _is_midnight(best.value):
+            if best.value.utcoffset() == timedelta(0):
+                local = self._mislabelled_utc(kind, best)
+                if local is not None:
+                    return local
             return best
         visible = []
         for r in self.visible_date_readings(kind):
@@ -389,6 +393,28 @@ class ArticlePage:
         timed = [r for r in visible if r.precision != "day"]
         if timed or visible:
             return (timed or visible)[0]
+        return None
+
+    def _mislabelled_utc(self, kind: str, best: DateReading) -> DateReading | None:
+        """The visible date line when the metadata's UTC time is the site's wall-clock time
+        mislabelled ``Z`` / ``+00:00`` (a CMS that prints local time with a UTC designator:
+        youm7.com's ``article:published_time`` «09:23:13Z» beside «09:23 ص» in Cairo).
+
+        Taken only when the site's zone is not UTC at that moment and a visible date line,
+        read in the site's zone to the minute, shows exactly the metadata's clock on the
+        metadata's day: then the two disagree by exactly the zone's offset and the page's
+        reader sees the visible one.  Otherwise ``None`` (the metadata stands)."""
+        zone = ZoneInfo(self.tz)
+        wall = best.value.replace(tzinfo=None, second=0, microsecond=0)
+        if not wall.replace(tzinfo=zone).utcoffset():
+            return None
+        for r in self.visible_date_readings(kind):
+            if r.ambiguous or r.precision not in ("minute", "second"):
+                continue
+            if getattr(r.value.tzinfo, "key", None) != self.tz:  # a zone stated on the page is not ours to move
+                continue
+            if r.value.replace(tzinfo=None, second=0, microsecond=0) == wall:
+                return DateReading(r.value, r.precision, r.raw)
         return None
 
     def _date(self, kind: str) -> tuple[datetime | None, str | None]:
