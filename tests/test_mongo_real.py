@@ -309,7 +309,7 @@ def test_a_copy_on_another_site_is_linked_by_republished_by(loopback_crawls):
     original = db.articles.find_one({"site": "jannah_demo"})
     (copy,) = list(db.articles.find({"site": "eldigitaldealbacete"}))
     assert copy["duplicate_of"] == original["canonical_url"] and copy["canonical_url"].startswith(c["mirror"].base)
-    assert original["republished_by"] == [{"site": "eldigitaldealbacete", "url": copy["canonical_url"]}]
+    assert original["republished_by"] == [{"site": "eldigitaldealbacete", "url": copy["canonical_url"], "relation": "copy"}]
     assert len(copy["aliases"]) == 32
     assert db.articles.count_documents({}) == 2
     assert Counter(t["site"] for t in db.tickers.find()) == {"jannah_demo": 7, "eldigitaldealbacete": 7}
