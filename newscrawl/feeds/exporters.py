@@ -72,7 +72,15 @@ def public_fields(item) -> dict:
 
 
 class _PublicSchemaMixin:
-    """Drops internal fields before export unless ``internal_fields`` is true."""
+    """UTF-8 with Arabic unescaped and ISO datetimes; drops internal fields before export
+    unless ``internal_fields`` is true.  Mixed in before a Scrapy JSON item exporter."""
+
+    def __init__(self, file, *, internal_fields: bool = False, **kwargs):
+        self.internal_fields = internal_fields
+        kwargs.setdefault("encoding", "utf-8")
+        super().__init__(file, **kwargs)
+        self._kwargs.setdefault("ensure_ascii", False)
+        self.encoder = IsoJSONEncoder(**self._kwargs)
 
     @classmethod
     def from_crawler(cls, crawler, file, **kwargs):
@@ -84,18 +92,8 @@ class _PublicSchemaMixin:
 
 
 class JsonLinesExporter(_PublicSchemaMixin, JsonLinesItemExporter):
-    def __init__(self, file, *, internal_fields: bool = False, **kwargs):
-        self.internal_fields = internal_fields
-        kwargs.setdefault("encoding", "utf-8")
-        super().__init__(file, **kwargs)
-        self._kwargs.setdefault("ensure_ascii", False)
-        self.encoder = IsoJSONEncoder(**self._kwargs)
+    pass
 
 
 class JsonExporter(_PublicSchemaMixin, JsonItemExporter):
-    def __init__(self, file, *, internal_fields: bool = False, **kwargs):
-        self.internal_fields = internal_fields
-        kwargs.setdefault("encoding", "utf-8")
-        super().__init__(file, **kwargs)
-        self._kwargs.setdefault("ensure_ascii", False)
-        self.encoder = IsoJSONEncoder(**self._kwargs)
+    pass
