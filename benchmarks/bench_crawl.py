@@ -8,9 +8,9 @@ URL serves exactly the story of the URL before it (a republished story: 10% exac
 So extraction, Arabic normalization, fingerprints, dedupe, the JSON Lines feed and storage all
 do real work on every page.
 
-Storage is the local MongoDB-compatible server (SecantusDB, started by the crawl itself:
-``newscrawl.storage.local_server``) when its executable is installed, else the in-process
-mongomock double; the output says which.
+Storage is the local MongoDB-compatible server (SecantusDB, started here with
+``tests/mongo_server.py`` and given to the crawl as ``MONGO_URI``, so its CPU is measured apart)
+when its executable is installed, else the in-process mongomock double; the output says which.
 
 Three crawlers, each a child process, measured the same way:
 
@@ -22,7 +22,8 @@ Three crawlers, each a child process, measured the same way:
 
 For each: pages/s = ``response_received_count / elapsed_time_seconds`` from the crawl's own
 stats (run average, start-up excluded); CPU ms/page = user+system CPU of the child (and the
-children it waited for: the local storage server; scrapy bench's page server) / responses;
+children it waited for: scrapy bench's own page server) / responses -- the storage server's CPU
+is reported apart;
 peak RSS of the child (``ru_maxrss`` from ``wait4``, this child only).  ``--rounds`` rounds of
 all three at ``--pages`` stories (median and spread), then newscrawl's peak RSS at each of
 ``--rss-at`` sizes.
@@ -138,28 +139,41 @@ def _run(cmd: list[str], cwd, env=None) -> dict:
             "items": stat("item_scraped_count"), "dropped": stat("item_dropped_count")}
 
 
-def storage_settings(tmp: str) -> tuple[list[str], str]:
-    from newscrawl.storage import local_server
-
-    if local_server.executable():
-        return (["-s", f"MONGO_LOCAL_DIR={tmp}/db"],
-                f"local MongoDB-compatible server ({Path(local_server.executable()).name}, started by the crawl)")
-    return (["-s", "MONGO_CLIENT_FACTORY=benchmarks.doubles.mongomock_client"],
-            "in-process mongomock double (the local server's executable is not installed)")
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def crawl(n: int) -> dict:
+    """The full pipeline.  Storage: the local SecantusDB server, started here (not by the crawl) so
+    its CPU is measured apart from the crawl's; the mongomock double when it is not installed."""
+    from tests.mongo_server import MongoTestServer, available
+
     with StorySite(extra_articles=n) as site, tempfile.TemporaryDirectory() as tmp:
-        storage, used = storage_settings(tmp)
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
-               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16",
-               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "NEWSCRAWL_LOG_STATS=1",
-               "-s", f"NEWSCRAWL_FEED_DIR={tmp}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp}/state",
-               "-s", f"MONGO_SPOOL_DIR={tmp}/spool", "-s", "NEWSCRAWL_INCREMENTAL=0", *storage]
-        r = _run(cmd, ROOT, env={"MONGO_ENABLED": "1"})
+        server = MongoTestServer(storage_path=f"{tmp}/db").start() if available() else None
+        if server is not None:
+            storage, env = [], {"MONGO_URI": server.uri}
+            used = "local MongoDB-compatible server (SecantusDB secantusd-py, tests/mongo_server.py), own process"
+        else:
+            storage, env = ["-s", "MONGO_CLIENT_FACTORY=benchmarks.doubles.mongomock_client"], {}
+            used = "in-process mongomock double (SecantusDB is not installed)"
+        try:
+            server_cpu0 = _cpu_seconds(server.proc.pid) if server else 0.0
+            cmd = [sys.executable, "-m", "scrapy", "crawl", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
+                   "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16",
+                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "NEWSCRAWL_LOG_STATS=1",
+                   "-s", f"NEWSCRAWL_FEED_DIR={tmp}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp}/state",
+                   "-s", f"MONGO_SPOOL_DIR={tmp}/spool", "-s", "NEWSCRAWL_INCREMENTAL=0", *storage]
+            r = _run(cmd, ROOT, env={"MONGO_ENABLED": "1", **env})
+            server_cpu = (_cpu_seconds(server.proc.pid) - server_cpu0) if server else 0.0
+        finally:
+            if server is not None:
+                server.stop()
         feed_lines = sum(len(f.read_bytes().splitlines()) for f in Path(tmp, "feeds").rglob("*.jsonl"))
-        r.update(storage=used, stories=site.stories, feed_lines=feed_lines,
-                 stored=re.search(r"stored=(\d+)", r["log"]).group(1) if "stored=" in r["log"] else "?")
+        m = re.search(r"'newscrawl/mongo/written': (\d+)", r["log"])
+        r.update(storage=used, stories=site.stories, feed_lines=feed_lines, stored=m.group(1) if m else "?",
+                 server_cpu_ms=1000 * server_cpu / max(r["responses"], 1))
         return r
 
 
@@ -198,8 +212,22 @@ def main():
         runs["scrapy bench"].append(scrapy_bench(args.bench_seconds))
         print(f"round {rnd + 1}: " + ", ".join(f"{k} {v[-1]['pages_s']:.0f} pages/s {v[-1]['cpu_ms']:.2f} ms CPU/page"
                                                for k, v in runs.items()), flush=True)
+    sizes = [int(s) for s in args.rss_at.split(",") if s.strip()]
+    if args.rounds:
+        _report(runs, args)
+    if sizes:
+        print("\n| stories | responses | wall s | pages/s | CPU ms/page | peak RSS MB |")
+        print("|---|---|---|---|---|---|")
+        for n in sizes:
+            r = crawl(n)
+            print(f"| {n} | {r['responses']} | {r['wall']:.0f} | {r['pages_s']:.0f} | {r['cpu_ms']:.2f} | "
+                  f"{r['rss_mb']:.0f} |", flush=True)
+
+
+def _report(runs: dict, args) -> None:
     first = runs["newscrawl"][0]
-    print(f"\nstorage: {first['storage']}")
+    print(f"\nstorage: {first['storage']}; its CPU per page (not in newscrawl's figure): "
+          f"{_summary([r['server_cpu_ms'] for r in runs['newscrawl']], '.2f')} ms")
     print(f"newscrawl round 1: {first['stories']} story pages served ({args.pages // 10} exact duplicates), "
           f"{first['responses']} responses, {first['items']:.0f} items scraped, {first['dropped'] or 0:.0f} dropped "
           f"(duplicates), {first['feed_lines']} feed lines, stored={first['stored']}")
@@ -214,14 +242,6 @@ def main():
     print(f"\nCPU per page, newscrawl / fetch-only: {med['newscrawl'][1] / med['fetch-only'][1]:.2f}x")
     print(f"pages/s, newscrawl / fetch-only: {med['newscrawl'][0] / med['fetch-only'][0]:.2f}; "
           f"newscrawl / scrapy bench: {med['newscrawl'][0] / med['scrapy bench'][0]:.2f}")
-    sizes = [int(s) for s in args.rss_at.split(",") if s.strip()]
-    if sizes:
-        print("\n| stories | responses | wall s | pages/s | CPU ms/page | peak RSS MB |")
-        print("|---|---|---|---|---|---|")
-        for n in sizes:
-            r = crawl(n)
-            print(f"| {n} | {r['responses']} | {r['wall']:.0f} | {r['pages_s']:.0f} | {r['cpu_ms']:.2f} | "
-                  f"{r['rss_mb']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":
