@@ -1,109 +1,247 @@
-"""End-to-end crawl throughput: the loopback site scaled to >= 2,000 real article pages.
+"""Whole-pipeline crawl benchmark: distinct stories, feed and storage on, against two peers.
 
-Crawls ``LoopbackSite(extra_articles=N)`` (the real Jannah home page and the real
-Jannah article page served under N varied URLs, found through the RSS feed and the
-sitemap) with the full pipeline -- extraction, Arabic normalization, dedupe,
-storage into the in-process MongoDB double (mongomock-ng) -- in a child process,
-and reports pages/s, CPU seconds per page and the child's peak RSS, at two sizes
-(to see RSS growth).  In the same run it measures two ceilings: a spider that
-fetches the same pages from the same server and extracts nothing
-(``fetch_only_spider.py``), and ``scrapy bench`` (tiny pages, no pipeline).
+The site is :class:`tests.loopback.LoopbackSite` scaled to N article URLs, but every URL
+serves its own story (:class:`StorySite`): the real Jannah article page (eldigitaldealbacete.com)
+with its text replaced by paragraphs recombined from the sentences of the real saved pages
+(seeded by the URL's number), its title, canonical URL and JSON-LD ids its own; every tenth
+URL serves exactly the story of the URL before it (a republished story: 10% exact duplicates).
+So extraction, Arabic normalization, fingerprints, dedupe, the JSON Lines feed and storage all
+do real work on every page.
 
-Usage: python benchmarks/bench_crawl.py [--pages 2000] [--small 1000]
+Storage is the local MongoDB-compatible server (SecantusDB, started here with
+``tests/mongo_server.py`` and given to the crawl as ``MONGO_URI``, so its CPU is measured apart)
+when its executable is installed, else the in-process mongomock double; the output says which.
+
+Three crawlers, each a child process, measured the same way:
+
+* **newscrawl**: ``scrapy crawl jannah_demo`` (home page, RSS feed, sitemap, every story);
+* **fetch-only**: ``benchmarks/fetch_only_spider.py`` on the same site (fetches every story,
+  extracts nothing, no pipeline: the framework's cost on these pages);
+* **scrapy bench**: Scrapy's own benchmark (tiny generated pages, its own server) for
+  ``--bench-seconds``.
+
+For each: pages/s = ``response_received_count / elapsed_time_seconds`` from the crawl's own
+stats (run average, start-up excluded); CPU ms/page = user+system CPU of the child (and the
+children it waited for: scrapy bench's own page server) / responses -- the storage server's CPU
+is reported apart;
+peak RSS of the child (``ru_maxrss`` from ``wait4``, this child only).  ``--rounds`` rounds of
+all three at ``--pages`` stories (median and spread), then newscrawl's peak RSS at each of
+``--rss-at`` sizes.
+
+Usage: python benchmarks/bench_crawl.py [--pages 2000] [--rounds 3] [--rss-at 1000,5000,20000]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.loopback import LoopbackSite  # noqa: E402
+from tests.loopback import ARTICLE, HOME, PAGES, LoopbackSite  # noqa: E402
+
+#: the real article's own URL and title, replaced in every story
+_ORIG_URL = ("https://www.eldigitaldealbacete.com/2020/03/20/coronavirus-el-ayuntamiento-garantiza-la-atencion-"
+             "integral-a-las-mujeres-victimas-de-la-violencia-de-genero-en-albacete-durante-la-crisis-del-covid-19/")
+_ORIG_TITLE = ("CORONAVIRUS | El Ayuntamiento garantiza la atención integral a las mujeres víctimas de la violencia "
+               "de género en Albacete durante la crisis del CoVid-19")
+_MARK = "<!--STORY-->"
 
 
-def crawl(n_articles: int) -> dict:
-    with LoopbackSite(extra_articles=n_articles) as site, tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
-               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16",
-               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
-               "-s", f"NEWSCRAWL_FEED_DIR={tmp}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp}/state",
-               "-s", f"MONGO_SPOOL_DIR={tmp}/spool", "-s", "MONGO_CLIENT_FACTORY=benchmarks.doubles.mongomock_client",
-               "-s", "NEWSCRAWL_INCREMENTAL=0"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def _sentences() -> list[str]:
+    """Sentences (>= 30 characters) of every ``<p>`` of the real saved article pages."""
+    from lxml import html
+
+    out = []
+    for path in sorted(PAGES.rglob("*.html")):
+        if path == HOME:
+            continue
+        for p in html.fromstring(path.read_bytes()).xpath("//p"):
+            text = " ".join(p.text_content().split())
+            out += [s.strip() for s in re.split(r"(?<=[.!?؟])\s+", text) if len(s.strip()) >= 30]
+    return sorted(set(out))
+
+
+def _template() -> str:
+    """The real Jannah article with its ``.entry-content`` paragraphs replaced by a marker."""
+    from lxml import html
+
+    doc = html.fromstring(ARTICLE.read_bytes())
+    content = doc.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]")[0]
+    first = content.xpath("./p")[0]
+    first.addprevious(doc.makeelement("p", {"class": "story-marker"}))
+    for p in content.xpath("./p[not(@class='story-marker')]"):
+        p.drop_tree()
+    page = html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+    return page.replace('<p class="story-marker"></p>', _MARK)
+
+
+class StorySite(LoopbackSite):
+    """``LoopbackSite`` where every article URL serves its own story (every tenth: the one before)."""
+
+    def __init__(self, extra_articles: int, host: str = "127.0.0.1"):
+        super().__init__(extra_articles=extra_articles, host=host)
+        self.template = _template()
+        assert self.template.count(_MARK) == 1 and _ORIG_TITLE in self.template
+        self.sentences = _sentences()
+        self.index = {path: i for i, path in enumerate(self.articles)}
+        self.stories = 0
+
+    def story(self, path: str) -> bytes:
+        i = self.index[path]
+        source = i - 1 if i % 10 == 9 else i  # a republished story: the same text under another URL
+        rnd = random.Random(source)
+        paragraphs = [" ".join(rnd.sample(self.sentences, rnd.randint(2, 4))) for _ in range(rnd.randint(5, 9))]
+        title = " ".join(paragraphs[0].split()[:10]).rstrip(".,،") + f" ({source})"
+        page = self.template.replace(_MARK, "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs))
+        page = page.replace(_ORIG_TITLE, escape(title)).replace(_ORIG_URL, self.base + path)
+        return page.encode("utf-8")
+
+    def route(self, path):
+        if path in self.index:
+            self.stories += 1
+            return 200, "text/html; charset=UTF-8", self.story(path)
+        return super().route(path)
+
+
+def _run(cmd: list[str], cwd, env=None) -> dict:
+    """Run ``cmd``; its own CPU seconds and peak RSS (``wait4``), and its stats from the log."""
+    with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "MONGO_ENABLED": "1"}, capture_output=True, text=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode:
-            raise SystemExit(proc.stderr[-3000:])
-        pages = len(site.fetched("/rtl/"))
-        articles = len([p for p in site.fetched("/rtl/") if re.match(r"^/rtl/\d{4}/", p)])
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return {"pages": pages, "articles": articles, "wall": wall, "pages_s": pages / wall,
-                "cpu_per_page_ms": 1000 * cpu / pages, "peak_rss_mb": after.ru_maxrss / 1024}
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        log = out.read().decode("utf-8", "replace")
+    if proc.returncode:
+        raise SystemExit(f"{cmd[:4]} exited {proc.returncode}:\n{log[-3000:]}")
+
+    def stat(name):
+        m = re.search(rf"'{re.escape(name)}': ([\d.]+)", log)
+        return float(m.group(1)) if m else None
+
+    responses = stat("response_received_count") or 0
+    elapsed = stat("elapsed_time_seconds") or wall
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"responses": int(responses), "elapsed": elapsed, "wall": wall, "pages_s": responses / elapsed,
+            "cpu_ms": 1000 * cpu / max(responses, 1), "rss_mb": usage.ru_maxrss / 1024, "log": log,
+            "items": stat("item_scraped_count"), "dropped": stat("item_dropped_count")}
 
 
-def fetch_only(n_articles: int) -> dict:
-    """Same site, same server, same concurrency, a spider that extracts nothing: the framework's ceiling."""
-    with LoopbackSite(extra_articles=n_articles) as site:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def crawl(n: int) -> dict:
+    """The full pipeline.  Storage: the local SecantusDB server, started here (not by the crawl) so
+    its CPU is measured apart from the crawl's; the mongomock double when it is not installed."""
+    from tests.mongo_server import MongoTestServer, available
+
+    with StorySite(extra_articles=n) as site, tempfile.TemporaryDirectory() as tmp:
+        server = MongoTestServer(storage_path=f"{tmp}/db").start() if available() else None
+        if server is not None:
+            storage, env = [], {"MONGO_URI": server.uri}
+            used = "local MongoDB-compatible server (SecantusDB secantusd-py, tests/mongo_server.py), own process"
+        else:
+            storage, env = ["-s", "MONGO_CLIENT_FACTORY=benchmarks.doubles.mongomock_client"], {}
+            used = "in-process mongomock double (SecantusDB is not installed)"
+        try:
+            server_cpu0 = _cpu_seconds(server.proc.pid) if server else 0.0
+            cmd = [sys.executable, "-m", "scrapy", "crawl", "jannah_demo", "-a", f"start_url={site.base}/rtl/",
+                   "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16",
+                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "NEWSCRAWL_LOG_STATS=1",
+                   "-s", f"NEWSCRAWL_FEED_DIR={tmp}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp}/state",
+                   "-s", f"MONGO_SPOOL_DIR={tmp}/spool", "-s", "NEWSCRAWL_INCREMENTAL=0", *storage]
+            r = _run(cmd, ROOT, env={"MONGO_ENABLED": "1", **env})
+            server_cpu = (_cpu_seconds(server.proc.pid) - server_cpu0) if server else 0.0
+        finally:
+            if server is not None:
+                server.stop()
+        feed_lines = sum(len(f.read_bytes().splitlines()) for f in Path(tmp, "feeds").rglob("*.jsonl"))
+        m = re.search(r"'newscrawl/mongo/written': (\d+)", r["log"])
+        r.update(storage=used, stories=site.stories, feed_lines=feed_lines, stored=m.group(1) if m else "?",
+                 server_cpu_ms=1000 * server_cpu / max(r["responses"], 1))
+        return r
+
+
+def fetch_only(n: int) -> dict:
+    with StorySite(extra_articles=n) as site:
         cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "fetch_only_spider.py"),
                "-a", f"base={site.base}", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
-               "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
+               "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO",
                "-s", "ROBOTSTXT_OBEY=0", "-s", "TELNETCONSOLE_ENABLED=0"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd="/", capture_output=True, text=True)
-        wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode:
-            raise SystemExit(proc.stderr[-3000:])
-        pages = len(site.fetched("/rtl/"))
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return {"pages": pages, "articles": pages - 2, "wall": wall, "pages_s": pages / wall,
-                "cpu_per_page_ms": 1000 * cpu / pages, "peak_rss_mb": after.ru_maxrss / 1024}
+        r = _run(cmd, "/")
+        r["stories"] = site.stories
+        return r
 
 
-def scrapy_bench(seconds: int = 10) -> float:
+def scrapy_bench(seconds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:  # outside the project: the framework alone
-        proc = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"],
-                              cwd=tmp, capture_output=True, text=True)
-    rates = [int(m) for m in re.findall(r"at (\d+) pages/min", proc.stderr)]
-    rates = [r for r in rates if r > 0]
-    return (max(rates) if rates else 0) / 60.0
+        return _run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"], tmp)
+
+
+def _summary(values: list[float], fmt: str) -> str:
+    med = statistics.median(values)
+    return f"{med:{fmt}} ({min(values):{fmt}}-{max(values):{fmt}})"
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pages", type=int, default=2000)
-    ap.add_argument("--small", type=int, default=1000)
+    ap.add_argument("--pages", type=int, default=2000, help="stories per round")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--bench-seconds", type=int, default=20)
+    ap.add_argument("--rss-at", default="1000,5000,20000", help="story counts for the peak-RSS runs ('' = none)")
     args = ap.parse_args()
-    # RSS is per child and ru_maxrss(RUSAGE_CHILDREN) is the max over children so far: run the small crawl first
-    small = crawl(args.small)
-    large = crawl(args.pages)
-    ceiling = fetch_only(args.pages)
-    bench = scrapy_bench()
-    print("| run | pages fetched | article pages | wall s | pages/s | CPU ms/page | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|")
-    for name, r in ((f"newscrawl, {args.small} articles", small), (f"newscrawl, {args.pages} articles", large)):
-        print(f"| {name} | {r['pages']} | {r['articles']} | {r['wall']:.1f} | {r['pages_s']:.0f} | "
-              f"{r['cpu_per_page_ms']:.1f} | {r['peak_rss_mb']:.0f} |")
-    print(f"| fetch-only spider, same pages (no extraction, no pipeline) | {ceiling['pages']} | {ceiling['articles']} | "
-          f"{ceiling['wall']:.1f} | {ceiling['pages_s']:.0f} | {ceiling['cpu_per_page_ms']:.1f} | |")
-    print(f"| scrapy bench (same machine, 10 s) | | | | {bench:.0f} | | |")
-    print()
-    print(f"newscrawl / scrapy bench pages/s: {large['pages_s'] / bench:.2f}" if bench else "scrapy bench gave no rate")
-    print(f"newscrawl / fetch-only on the same pages: {large['pages_s'] / ceiling['pages_s']:.2f}")
-    print(f"peak RSS growth {args.small} -> {args.pages} articles: "
-          f"{100 * (large['peak_rss_mb'] / small['peak_rss_mb'] - 1):+.1f}%")
+    runs: dict[str, list[dict]] = {"newscrawl": [], "fetch-only": [], "scrapy bench": []}
+    for rnd in range(args.rounds):  # interleaved, so a busy moment of the shared machine hits all three
+        runs["newscrawl"].append(crawl(args.pages))
+        runs["fetch-only"].append(fetch_only(args.pages))
+        runs["scrapy bench"].append(scrapy_bench(args.bench_seconds))
+        print(f"round {rnd + 1}: " + ", ".join(f"{k} {v[-1]['pages_s']:.0f} pages/s {v[-1]['cpu_ms']:.2f} ms CPU/page"
+                                               for k, v in runs.items()), flush=True)
+    sizes = [int(s) for s in args.rss_at.split(",") if s.strip()]
+    if args.rounds:
+        _report(runs, args)
+    if sizes:
+        print("\n| stories | responses | wall s | pages/s | CPU ms/page | peak RSS MB |")
+        print("|---|---|---|---|---|---|")
+        for n in sizes:
+            r = crawl(n)
+            print(f"| {n} | {r['responses']} | {r['wall']:.0f} | {r['pages_s']:.0f} | {r['cpu_ms']:.2f} | "
+                  f"{r['rss_mb']:.0f} |", flush=True)
+
+
+def _report(runs: dict, args) -> None:
+    first = runs["newscrawl"][0]
+    print(f"\nstorage: {first['storage']}; its CPU per page (not in newscrawl's figure): "
+          f"{_summary([r['server_cpu_ms'] for r in runs['newscrawl']], '.2f')} ms")
+    print(f"newscrawl round 1: {first['stories']} story pages served ({args.pages // 10} exact duplicates), "
+          f"{first['responses']} responses, {first['items']:.0f} items scraped, {first['dropped'] or 0:.0f} dropped "
+          f"(duplicates), {first['feed_lines']} feed lines, stored={first['stored']}")
+    print(f"\n{args.rounds} rounds of {args.pages} stories; median (min-max)\n")
+    print("| crawler | pages/s (run average) | CPU ms/page | peak RSS MB |")
+    print("|---|---|---|---|")
+    for name, rs in runs.items():
+        print(f"| {name} | {_summary([r['pages_s'] for r in rs], '.0f')} | {_summary([r['cpu_ms'] for r in rs], '.2f')} | "
+              f"{_summary([r['rss_mb'] for r in rs], '.0f')} |")
+    med = {k: (statistics.median(r["pages_s"] for r in v), statistics.median(r["cpu_ms"] for r in v))
+           for k, v in runs.items()}
+    print(f"\nCPU per page, newscrawl / fetch-only: {med['newscrawl'][1] / med['fetch-only'][1]:.2f}x")
+    print(f"pages/s, newscrawl / fetch-only: {med['newscrawl'][0] / med['fetch-only'][0]:.2f}; "
+          f"newscrawl / scrapy bench: {med['newscrawl'][0] / med['scrapy bench'][0]:.2f}")
 
 
 if __name__ == "__main__":

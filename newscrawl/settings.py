@@ -73,6 +73,9 @@ NEWSCRAWL_MIN_ITEMS = 0  # crawlall exits 5 when a spider yields fewer items
 NEWSCRAWL_MAX_LISTING_PAGES = 5  # category / archive pages followed per category
 NEWSCRAWL_MAX_ARTICLES = 0  # 0 = no limit; articles fetched per crawl
 NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000  # links followed from one listing page (the rest are counted)
+# a page with more elements is not read (newscrawl/dropped/too_slow): reading costs CPU on the reactor thread
+# in proportion to its elements and would stall every other download (real news pages: under 3,000)
+NEWSCRAWL_MAX_PAGE_ELEMENTS = 15000
 DEPTH_LIMIT = 3
 
 # --- pipelines: normalize -> dedupe -> store ----------------------------------

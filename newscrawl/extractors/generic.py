@@ -209,13 +209,18 @@ class GenericArticlePage(ArticlePage):
         yield getattr(self._doc, "author", None)
 
     # ---- body --------------------------------------------------------------------
-    def _read_also_texts(self) -> set[str]:
-        """Texts of the page's read-also paragraphs (label + one link, :func:`is_read_also_element`)."""
+    @cached_property
+    def _read_also(self) -> frozenset[str]:
         out = set()
-        for el in self.sel.xpath("//body//p | //body//li"):
-            if is_read_also_element(el.root):
-                out.add(_norm(el.root.text_content()))
-        return out
+        for el in self.sel.root.xpath("//body//p | //body//li"):  # lxml elements: no Selector per paragraph
+            if is_read_also_element(el):
+                out.add(_norm(el.text_content()))
+        return frozenset(out)
+
+    def _read_also_texts(self) -> frozenset[str]:
+        """Texts of the page's read-also paragraphs (label + one link, :func:`is_read_also_element`);
+        read once per page."""
+        return self._read_also
 
     def _heading_standfirst(self) -> str | None:
         """A heading (``h2.entry-sub-title`` and the like) whose text is the page's description:
@@ -243,9 +248,14 @@ class GenericArticlePage(ArticlePage):
                 joined[tuple(parts)] = text_blocks(p, split_br_in_p=False)
         if not joined:
             return lines
+        # indexed by first line, in page order: each body line is compared with the few <p>s
+        # starting with it, not with every <p> of the page (linear in paragraphs, not quadratic)
+        by_first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+        for parts, whole in joined.items():
+            by_first.setdefault(parts[0], []).append((parts, whole))
         out, i = [], 0
         while i < len(lines):
-            for parts, whole in joined.items():
+            for parts, whole in by_first.get(lines[i], ()):
                 if tuple(lines[i:i + len(parts)]) == parts:
                     out.extend(whole)
                     i += len(parts)
@@ -285,15 +295,16 @@ class GenericArticlePage(ArticlePage):
     def _text_container(self):
         """The innermost element holding the first and the last body paragraph (None when that is
         the whole ``<body>``: then the page's text has no container of its own)."""
-        body = self.body()
+        body = self._body_cached
         if not body:
             return None
+        candidates = self.sel.root.xpath("//body//p | //body//div[not(.//p)]")
 
         def holder(line):
             probe = line[:40]
-            for el in self.sel.xpath("//body//p | //body//div[not(.//p)]"):
-                if probe in _norm(el.root.text_content()):
-                    return el.root
+            for el in candidates:
+                if probe in _norm(el.text_content()):
+                    return el
             return None
 
         first, last = holder(body[0]), holder(body[-1])

@@ -37,7 +37,7 @@ class GenericSpider(NewsSpider):
         page = GenericArticlePage(response, site=self.name, tz=self.timezone, language=self.language, now=now,
                                   day_first=self.date_day_first)
         og_type = (page.meta.meta("og:type") or "").lower()
-        if og_type not in ("website", "profile", "video.other") and response.css("h1") and page.body():
+        if og_type not in ("website", "profile", "video.other") and response.css("h1") and page._body_cached:
             return page
         self._inc("newscrawl/dropped/not_an_article")
         logger.warning("not an article (no main text found): %s", response.url)
