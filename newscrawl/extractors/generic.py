@@ -61,6 +61,9 @@ _MICRODATA_DATE_CSS = ("[itemprop=datePublished], [property='dc:date'], [propert
 _BYLINE_CSS = ("a[rel~=author], .byline, .meta-author, .author-name, .writeBy, [class*=byline], [class*=writer], "
                ".post-author, .article-author, .entry-author, .td-post-author-name, .jeg_meta_author, "
                ".post-meta-author, .author-link, [itemprop=author]")
+#: the label of a visible tag block (the whole text of its element)
+_TAG_LABEL = re.compile(r"^(?:الكلمات الدلالية|الكلمات المفتاحية|كلمات مفتاحية|كلمات دلالية|الوسوم|وسوم|الكلمات الدالة|"
+                        r"tags|keywords|topics)\s*[:：]?$", re.I)
 #: link texts in a byline element that are not a name
 _NOT_A_NAME = re.compile(r"^(?:send an email|email|e-mail|twitter|facebook|more|المزيد|راسل|أرسل|ارسل|تويتر|فيسبوك)\b", re.I)
 
@@ -379,7 +382,30 @@ class GenericArticlePage(ArticlePage):
         if isinstance(keywords, str):
             keywords = keywords.split(",")
         tags = [_norm(k) for k in keywords or [] if isinstance(k, str) and _norm(k)]
-        return tags or self._rel_links("tag")
+        return tags or self._rel_links("tag") or self._labelled_tag_links()
+
+    def _labelled_tag_links(self) -> list[str]:
+        """The links of a visible tag block: an element whose whole text is a tag label
+        («الكلمات الدلالية:», «الوسوم», «كلمات مفتاحية», "Tags:") and the links beside it in
+        the same parent (arabic.sputniknews.com's ``b-article__refs-tags``).  Only a block of
+        1 to 30 short links outside menus, sidebars and related-post boxes counts."""
+        for raw in self.sel.root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]"):
+            if len(raw) > 60 or not raw.is_text or not _TAG_LABEL.match(_norm(raw)):
+                continue
+            label = raw.getparent()
+            if label is None or _norm(label.text_content()) != _norm(raw):
+                continue  # the label must be its element's whole text, not a word of a sentence
+            parent = label.getparent()
+            if parent is None or parent.xpath(
+                    "ancestor-or-self::nav | ancestor-or-self::aside | ancestor::footer"
+                    " | ancestor-or-self::*[contains(@class, 'widget') or contains(@class, 'related')"
+                    " or contains(@class, 'menu') or contains(@class, 'sidebar')]"):
+                continue
+            links = [_norm(a.text_content()) for a in parent.iter("a")]
+            links = [t for t in links if t]
+            if 1 <= len(links) <= 30 and all(len(t.split()) <= 6 for t in links):
+                return list(dict.fromkeys(links))
+        return []
 
     def to_item(self):
         item = super().to_item()
