@@ -55,6 +55,7 @@ from newscrawl.extractors.ticker import GenericTicker  # noqa: E402
 from newscrawl.items import ArticleItem, TickerItem  # noqa: E402
 from newscrawl.spiders.generic import GenericSpider  # noqa: E402
 from tests.test_sites import (  # noqa: E402  -- one definition of the oracle rules
+    credit_of,
     ORACLES,
     expected_published,
     load,
@@ -172,14 +173,6 @@ def score_date(got, oracle, tz):
     return got.replace(second=0, microsecond=0) == expected.replace(second=0, microsecond=0), day_ok
 
 
-def _credit(item):
-    if item.get("author"):
-        return item["author"]
-    if item.get("agency"):
-        return f"{item['dateline']} - {item['agency']}" if item.get("dateline") else item["agency"]
-    return None
-
-
 def score_article(item, oracle, tz):
     if item is None:
         return {k: False for k, _ in FIELDS if k != "ticker"}
@@ -191,7 +184,7 @@ def score_article(item, oracle, tz):
         "date_minute": minute,
         "date_day": day,
         # the oracle's author is "byline or agency": a person's byline, else the credit as printed
-        "author": norm(oracle["author"]) in ((item.get("author") or None), _credit(item)),
+        "author": norm(oracle["author"]) in ((item.get("author") or None), credit_of(item)),
         "categories": list(item.get("categories") or []) == [norm(c) for c in oracle["categories"]],
         "tags": list(item.get("tags") or []) == [norm(t) for t in oracle["tags"]],
         "first": bool(body) and body[0].startswith(norm(oracle["body_first_sentence"])),

@@ -16,6 +16,7 @@ import pytest
 
 from newscrawl.text.arabic import display_text
 from tests.helpers import oracle_pages
+from tests.test_sites import credit_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,8 +81,7 @@ def test_main_job_articles_match_oracles(crawl):
         item = by_url[canonicalize(oracle["url"])]
         assert item["title"] == display_text(oracle["title"]), html
         # the oracle's author is "byline or agency": a person, else the credit as printed («أبوظبي - البيان»)
-        credit = (f"{item['dateline']} - {item['agency']}" if item.get("dateline") else item.get("agency"))
-        assert oracle["author"] in ((item["author"] or None), credit), html
+        assert oracle["author"] in ((item["author"] or None), credit_of(item)), html
         assert item["body"][0].startswith(display_text(oracle["body_first_sentence"])), html
         # the excerpt may span the last two paragraphs (hatawtabloid.com's oracle note)
         assert " ".join(item["body"][-2:]).endswith(display_text(oracle["body_last_sentence"])), html

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from w3lib.url import safe_url_string
 
+from newscrawl.text.arabic import match_key
 from newscrawl.text.dates import DateReading, read_date, read_machine_date, read_time
 from newscrawl.extractors.boilerplate import is_boilerplate, without_signature
 from newscrawl.extractors.credits import Credit, opening_credit, parse_credit, publisher_keys
@@ -70,8 +71,6 @@ _NOT_KEY = re.compile(r"\W+")
 
 def _squeezed_key(text: str) -> str:
     """Match key with every non-word character removed: «العالم.ودعا» == «العالم. ودعا»."""
-    from newscrawl.text.arabic import match_key
-
     return _NOT_KEY.sub("", match_key(text))
 
 
