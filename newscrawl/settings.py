@@ -76,6 +76,7 @@ NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000  # links followed from one listing page (the
 # a page with more elements is not read (newscrawl/dropped/too_slow): reading costs CPU on the reactor thread
 # in proportion to its elements and would stall every other download (real news pages: under 3,000)
 NEWSCRAWL_MAX_PAGE_ELEMENTS = 15000
+NEWSCRAWL_TICKER_INTERVAL = 60  # seconds: article pages re-read the (site-wide) ticker strip at most this often
 DEPTH_LIMIT = 3
 
 # --- pipelines: normalize -> dedupe -> store ----------------------------------

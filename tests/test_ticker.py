@@ -34,8 +34,8 @@ def snippet(body: str, url: str = "https://news.example/ar/") -> list[tuple[str,
     return generic(response_for(html.encode("utf-8"), url))
 
 
-def crawler_spider(cls, **kwargs):
-    crawler = get_crawler(cls, settings_dict={"MONGO_ENABLED": False, "ITEM_PIPELINES": {}, "FEEDS": {}})
+def crawler_spider(cls, settings: dict | None = None, **kwargs):
+    crawler = get_crawler(cls, settings_dict={"MONGO_ENABLED": False, "ITEM_PIPELINES": {}, "FEEDS": {}, **(settings or {})})
     crawler._apply_settings()
     crawler.stats.open_spider()
     return cls.from_crawler(crawler, **kwargs), crawler.stats
@@ -288,6 +288,24 @@ def test_site_spider_falls_back_to_the_generic_ticker_when_its_css_finds_nothing
     assert [t["position"] for t in got] == list(range(10))
     assert stats.get_value("newscrawl/ticker/by/generic") == 1
     assert stats.get_value("newscrawl/ticker/by/site") is None
+
+
+def test_article_pages_reread_the_strip_only_after_the_interval():
+    response, oracle = page("thenassauguardian.com")  # an article page with the site-wide strip
+    spider, stats = crawler_spider(NassauGuardianSpider)
+    first = list(spider.parse(response))
+    assert len([i for i in first if isinstance(i, TickerItem)]) == len(oracle["ticker_headlines"]) == 10
+    again = list(spider.parse(response))  # the next article page, within the interval
+    assert [type(i).__name__ for i in again] == ["ArticleItem"]  # the article itself is still read
+    assert stats.get_value("newscrawl/ticker/skipped/recent") == 1
+    assert stats.get_value("newscrawl/ticker/by/site") == 1
+    spider._ticker_read_at -= 61  # the default interval (60 s) has passed: read again
+    list(spider.parse(response))
+    assert stats.get_value("newscrawl/ticker/by/site") == 2
+    spider, stats = crawler_spider(NassauGuardianSpider, settings={"NEWSCRAWL_TICKER_INTERVAL": 0})
+    for _ in range(3):
+        list(spider.parse(response))
+    assert stats.get_value("newscrawl/ticker/by/site") == 3 and stats.get_value("newscrawl/ticker/skipped/recent") is None
 
 
 def test_youm7_keeps_its_ticker_when_the_strip_id_changes():
