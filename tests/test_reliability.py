@@ -306,6 +306,23 @@ def test_keys_that_sanitize_to_the_same_name_keep_both_values():
     assert to_bson_value({"a.b": 1, "a$b": 2, "x": {"$k": 3}}) == {"a\uff0eb": 1, "a\uff04b": 2, "x": {"\uff04k": 3}}
 
 
+def test_bson_copy_converts_nested_items_and_names_a_naive_datetime():
+    from datetime import datetime, timedelta, timezone
+
+    from newscrawl.items import TickerItem
+    from newscrawl.storage.writer import ItemRejected, to_bson_value
+
+    cairo = timezone(timedelta(hours=2))
+    nested = TickerItem(headline="عاجل", seen_at=datetime(2026, 1, 2, 3, 4, tzinfo=cairo))
+    images = [{"url": "u", "caption": None}]
+    doc = to_bson_value({"images": images, "tags": ("أ", "ب"), "inner": nested, "n": 3})
+    assert doc == {"images": [{"url": "u", "caption": None}], "tags": ["أ", "ب"], "n": 3,
+                   "inner": {"headline": "عاجل", "seen_at": datetime(2026, 1, 2, 1, 4, tzinfo=timezone.utc)}}
+    assert doc["images"][0] is not images[0]  # a fresh copy, never the item's own container
+    with pytest.raises(ItemRejected, match=r"'dates\[1\]' is a naive datetime"):
+        to_bson_value({"dates": [datetime(2026, 1, 1, tzinfo=cairo), datetime(2026, 1, 1)]})
+
+
 def _strict_json(line: str):
     def refuse(token):
         raise ValueError(f"not JSON: {token}")

@@ -9,7 +9,7 @@ Documents
 ---------
 :func:`ops_for_item` turns an item into :class:`~newscrawl.storage.spool.Op`
 objects without touching the item (it works on fresh copies built from
-``ItemAdapter(item).asdict()``):
+``dict(ItemAdapter(item).items())`` by :func:`to_bson_value`):
 
 * ``ArticleItem`` -> upsert on ``{"canonical_url": ...}``: ``$set`` every item
   field, ``$min: {first_seen}`` / ``$max: {last_seen}`` (both ``crawled_at``),
@@ -203,6 +203,8 @@ def to_bson_value(value: Any, path: str = "") -> Any:
     aware datetimes are converted to UTC.  Raises :class:`ItemRejected`
     (``naive_datetime``) for a datetime without a UTC offset, naming ``path``.
     """
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, dict):
         out: dict = {}
         renamed = []
@@ -222,12 +224,18 @@ def to_bson_value(value: Any, path: str = "") -> Any:
                            k, path or "item", key, f"{key}~{n}")
         return out
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_bson_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [v if type(v) in _SCALARS else to_bson_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ItemRejected("naive_datetime", f"field {path!r} is a naive datetime {value.isoformat()}")
         return value.astimezone(UTC)
+    if ItemAdapter.is_item(value):  # a nested Scrapy item / dataclass / attrs object
+        return to_bson_value(dict(ItemAdapter(value).items()), path)
     return value
+
+
+#: values stored as they are (exact types: a ``str`` or ``int`` subclass takes the slow path)
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})
 
 
 def bson_size(doc: dict) -> int:
@@ -290,7 +298,7 @@ def ops_for_item(item: Any, *, max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BY
 
 
 def _article_ops(item, limit, now) -> list[Op]:
-    doc = to_bson_value(ItemAdapter(item).asdict())
+    doc = to_bson_value(dict(ItemAdapter(item).items()))  # to_bson_value copies deeply (asdict did it twice)
     url = doc.pop("canonical_url", None)
     if not isinstance(url, str) or not url:
         raise ItemRejected("missing_key", "article without canonical_url", doc)
@@ -333,7 +341,7 @@ TICKER_SET_FIELDS = ("headline", "url", "position", "page_url", "published", "pu
 
 
 def _ticker_ops(item, limit, now) -> list[Op]:
-    doc = to_bson_value(ItemAdapter(item).asdict())
+    doc = to_bson_value(dict(ItemAdapter(item).items()))
     site, key = doc.get("site"), doc.get("headline_norm")
     if not isinstance(site, str) or not site or not isinstance(key, str) or not key:
         raise ItemRejected("missing_key", "ticker without site/headline_norm", doc)
