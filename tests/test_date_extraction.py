@@ -357,3 +357,20 @@ def test_metadata_utc_that_is_the_sites_wall_clock_gives_way_to_the_visible_line
     assert cairo["published_precision"] == "minute" and "09:23" in cairo["published_raw"]
     utc = GenericArticlePage(response, site="generic", tz="UTC").to_item()
     assert utc["published"] == datetime(2020, 8, 24, 9, 23, 13, tzinfo=timezone.utc)
+
+
+def test_date_line_walk_equals_its_xpath_definition_on_every_saved_page():
+    """``dateish_following`` / ``dateish_preceding_in_article`` replace two XPath scans (~3 ms
+    per article); they must pick the very same elements, after and before every heading."""
+    from newscrawl.extractors.base import _DATEISH, dateish_following, dateish_preceding_in_article
+
+    headings = 0
+    for path in sorted(PAGES.rglob("*.html")):
+        response = HtmlResponse(url="https://example.test/", body=path.read_bytes())
+        for h in response.xpath("//h1 | //h2 | //h3"):
+            after = [x.root for x in h.xpath(f"following::*[{_DATEISH}][position() <= 12]")]
+            before = [x.root for x in h.xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")]
+            assert dateish_following(h.root, 12) == after, path.name
+            assert dateish_preceding_in_article(h.root, 4) == before, path.name
+            headings += 1
+    assert headings > 300

@@ -263,9 +263,10 @@ class ArticlePage:
             elements += [(el, True) for el in self.sel.css(self.DATE_CSS)]
         h1 = self.headline_element()
         if h1 is not None:
-            elements += [(el, False) for el in h1.xpath(f"following::*[{_DATEISH}][position() <= 12]")]
+            wrap = lambda el: Selector(root=el, type="html")  # noqa: E731
+            elements += [(wrap(el), False) for el in dateish_following(h1.root, 12)]
             if h1.xpath("ancestor::article"):
-                elements += [(el, False) for el in h1.xpath(f"preceding::*[{_DATEISH}][ancestor::article][position() <= 4]")]
+                elements += [(wrap(el), False) for el in dateish_preceding_in_article(h1.root, 4)]
         out, seen = [], set()
         for el, trusted in elements:
             key = id(el.root)
@@ -693,6 +694,62 @@ _DATEISH = (
     " or contains(@class, 'meta') or contains(@class, 'publish') or contains(@class, 'posted')"
     " or contains(translate(@id, 'DATE', 'date'), 'date')"
 )
+
+
+def is_dateish(el) -> bool:
+    """:data:`_DATEISH` for one lxml element, in Python (same result: the XPath's
+    ``translate()`` folds only the letters of ``date``/``time``, so ``str.lower()`` finds the
+    same substrings; ``meta``/``publish``/``posted`` stay case-sensitive)."""
+    if el.tag == "time":
+        return True
+    get = el.get
+    if get("datetime") is not None or get("itemprop") in ("datePublished", "dateModified"):
+        return True
+    cls = get("class")
+    if cls:
+        low = cls.lower()
+        if "date" in low or "time" in low or "meta" in cls or "publish" in cls or "posted" in cls:
+            return True
+    ident = get("id")
+    return bool(ident) and "date" in ident.lower()
+
+
+def dateish_following(el, limit: int) -> list:
+    """``following::*[_DATEISH][position() <= limit]`` of an lxml element, in document order.
+
+    The XPath evaluates its predicate on every later element of the page (~2 ms on a 500-element
+    Jannah article); walking in Python stops at the ``limit``-th date-like element."""
+    out = []
+    node = el
+    while node is not None:
+        for sib in node.itersiblings():
+            for x in sib.iter():
+                if isinstance(x.tag, str) and is_dateish(x):
+                    out.append(x)
+                    if len(out) >= limit:
+                        return out
+        node = node.getparent()
+    return out
+
+
+def dateish_preceding_in_article(el, limit: int) -> list:
+    """``preceding::*[_DATEISH][ancestor::article][position() <= limit]`` of an lxml element
+    (the nearest ``limit`` before it, ancestors excluded), returned in document order."""
+    out = []
+    node = el
+    while node is not None and len(out) < limit:
+        for sib in node.itersiblings(preceding=True):
+            for x in reversed(list(sib.iter())):
+                if isinstance(x.tag, str) and is_dateish(x) and next(x.iterancestors("article"), None) is not None:
+                    out.append(x)
+                    if len(out) >= limit:
+                        break
+            if len(out) >= limit:
+                break
+        node = node.getparent()
+    return out[::-1]
+
+
 #: page chrome whose dates are not the article's: the themes' "today's date" widgets
 #: (Jannah ``.topbar-today-date``, Sahifa ``.today-date``), navigation, sidebars, widgets,
 #: related-post cards, comments, tickers, the site footer.  (An article's own ``<footer>``
