@@ -1,7 +1,10 @@
 """Issue 11 item 5: what is body text -- read-also lines, signatures, <br> inside <p>
 (real saved pages first, one synthetic rule beside them)."""
 
+from pathlib import Path
+
 import pytest
+from scrapy.http import HtmlResponse
 from lxml import html as lxml_html
 
 from newscrawl.extractors.boilerplate import is_boilerplate, is_read_also_element, is_signature_line
@@ -127,3 +130,55 @@ def test_read_also_line_inside_a_wordpress_paragraph_is_left_out():
         "<div id='b'><p>قال الوزير إن الخطة ستنفذ.<br>اقرأ أيضاً: <a href='/x'>خبر آخر</a><br>وأضاف أن التمويل جاهز.</p></div>"
         .encode(), "https://news.example/a").css("#b")[0]
     assert text_blocks(sel, split_br_in_p=False) == ["قال الوزير إن الخطة ستنفذ. وأضاف أن التمويل جاهز."]
+
+
+# ---- skipping CSS alternatives the page cannot match (issue 14) ----------------------------------
+
+def _page_classes():
+    import inspect
+
+    from scrapy.utils.misc import walk_modules_iter
+
+    from newscrawl.extractors.base import ArticlePage
+
+    found = set()
+    for module in walk_modules_iter("newscrawl.extractors"):
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, ArticlePage):
+                found.add(cls)
+    return sorted(found, key=lambda c: c.__qualname__)
+
+
+_CSS_FIELDS = ("ARTICLE_CSS", "TITLE_CSS", "BODY_CSS", "BODY_DROP_CSS", "LEAD_CSS", "DATE_CSS", "AUTHOR_CSS",
+               "CATEGORY_CSS", "TAG_CSS", "IMAGE_CSS")
+
+
+def test_pruned_selectors_select_the_same_elements_on_every_saved_page():
+    """Every CSS group of every page object, on every real saved page: the alternatives kept by
+    :class:`PageTokens` select exactly what the whole group selects."""
+    from newscrawl.extractors.html import PageTokens, select
+
+    groups = {getattr(cls, f) for cls in _page_classes() for f in _CSS_FIELDS if getattr(cls, f, None)}
+    assert len(groups) > 30
+    pruned = compared = 0
+    for path in sorted(Path(__file__).parent.joinpath("fixtures", "pages").rglob("*.html")):
+        sel = HtmlResponse(url="https://example.test/", body=path.read_bytes()).selector
+        present = PageTokens(sel.root)
+        for css in groups:
+            assert [e.root for e in select(sel, css, present)] == [e.root for e in sel.css(css)], (path.name, css)
+            pruned += present.prune(css) != css
+            compared += 1
+    assert pruned > compared // 3  # most groups carry alternatives for other themes' markup
+
+
+def test_required_tokens_of_one_selector():
+    from newscrawl.extractors.html import PageTokens, required_tokens
+
+    assert required_tokens("article#the-post .entry-content img") == (frozenset({"entry-content"}), frozenset({"the-post"}))
+    assert required_tokens("div:not(.ad) > p.lead") == (frozenset({"lead"}), frozenset())  # :not() requires nothing
+    assert required_tokens('a[href$=".pdf"], x') == (frozenset(), frozenset())
+    assert required_tokens(r".a\:b") is None  # an escape: unknown, always evaluated
+    sel = HtmlResponse(url="https://example.test/", body='<p class="a\xa0b c\td" id="x y">t</p>'.encode()).selector
+    present = PageTokens(sel.root)
+    assert present.classes == {"a\xa0b", "c", "d"} and present.ids == {"x y"}  # split as XPath's normalize-space splits
+    assert not present.may_match(".a") and present.may_match("p.c.d") and not present.may_match("#x")

@@ -25,7 +25,7 @@ from newscrawl.text.arabic import match_key
 from newscrawl.text.dates import DateReading, read_date, read_machine_date, read_time
 from newscrawl.extractors.boilerplate import is_boilerplate, without_signature
 from newscrawl.extractors.credits import Credit, opening_credit, parse_credit, publisher_keys
-from newscrawl.extractors.html import all_texts, first_text, text_blocks
+from newscrawl.extractors.html import PageTokens, all_texts, first_text, page_tokens, select, text_blocks
 from newscrawl.extractors.images import add_image, article_images, is_placeholder
 from newscrawl.extractors.metadata import PageMetadata
 from newscrawl.loaders import ArticleLoader, TickerLoader
@@ -150,10 +150,19 @@ class ArticlePage:
         self.now = now or datetime.now(timezone.utc)
         self.meta = PageMetadata(self.sel)
 
+    @cached_property
+    def tokens(self) -> PageTokens | None:
+        """Class names and ids of the page: CSS alternatives needing one it lacks are skipped."""
+        return page_tokens(self.sel)
+
+    def css(self, css: str):
+        """``self.sel.css(css)`` minus the alternatives that cannot match on this page."""
+        return select(self.sel, css, self.tokens)
+
     # ---- routing -------------------------------------------------------------
     def is_article(self) -> bool:
         if self.ARTICLE_CSS:
-            return bool(self.sel.css(self.ARTICLE_CSS))
+            return bool(self.css(self.ARTICLE_CSS))
         if self.meta.article and set(_as_list(self.meta.article.get("@type"))) - {"WebPage"}:
             return True
         return (self.meta.meta("og:type") or "").lower() == "article"
@@ -163,7 +172,7 @@ class ArticlePage:
     def body_container(self) -> Selector | None:
         if not self.BODY_CSS:
             return None
-        found = self.sel.css(self.BODY_CSS)
+        found = self.css(self.BODY_CSS)
         return found[0] if found else None
 
     def url(self) -> str:
@@ -177,24 +186,25 @@ class ArticlePage:
             return self.response.url
 
     def title(self) -> str | None:
-        t = first_text(self.sel, self.TITLE_CSS) if self.TITLE_CSS else None
+        t = first_text(self.sel, self.TITLE_CSS, self.tokens) if self.TITLE_CSS else None
         return t or self.meta.ld("headline") or self.meta.meta("og:title")
 
     def body(self) -> list[str]:
-        blocks = text_blocks(self.body_container, self.BODY_DROP_CSS, split_br_in_p=self.BR_SPLITS_PARAGRAPH)
+        blocks = text_blocks(self.body_container, self.BODY_DROP_CSS, split_br_in_p=self.BR_SPLITS_PARAGRAPH,
+                             present=self.tokens)
         title = " ".join((self.title() or "").split())
         # the headline repeated inside the body container is not a paragraph
         return without_signature([b for b in blocks if not is_boilerplate(b) and b != title])
 
     def lead(self) -> str | None:
         if self.LEAD_CSS:
-            t = first_text(self.sel, self.LEAD_CSS)
+            t = first_text(self.sel, self.LEAD_CSS, self.tokens)
             if t:
                 return t
         return self.meta.meta("og:description", "description") or self.meta.ld("description")
 
     def visible_date(self) -> str | None:
-        return first_text(self.sel, self.DATE_CSS) if self.DATE_CSS else None
+        return first_text(self.sel, self.DATE_CSS, self.tokens) if self.DATE_CSS else None
 
     # ---- dates -----------------------------------------------------------------
     def _read_visible(self, text: str | None) -> DateReading | None:
@@ -252,7 +262,7 @@ class ArticlePage:
 
     def headline_element(self) -> Selector | None:
         """The element holding the headline: the first ``TITLE_CSS`` match (else the first ``<h1>``)."""
-        found = (self.sel.css(self.TITLE_CSS) if self.TITLE_CSS else []) or self.sel.css("h1")
+        found = (self.css(self.TITLE_CSS) if self.TITLE_CSS else []) or self.sel.css("h1")
         return found[0] if found else None
 
     @cached_property
@@ -260,7 +270,7 @@ class ArticlePage:
         """The elements that may hold the article's date line (see :meth:`visible_date_readings`)."""
         elements = []
         if self.DATE_CSS:
-            elements += [(el, True) for el in self.sel.css(self.DATE_CSS)]
+            elements += [(el, True) for el in self.css(self.DATE_CSS)]
         h1 = self.headline_element()
         if h1 is not None:
             wrap = lambda el: Selector(root=el, type="html")  # noqa: E731
@@ -450,7 +460,7 @@ class ArticlePage:
         return r.precision if r is not None else None
 
     def byline(self) -> str | None:
-        raw = first_text(self.sel, self.AUTHOR_CSS) if self.AUTHOR_CSS else None
+        raw = first_text(self.sel, self.AUTHOR_CSS, self.tokens) if self.AUTHOR_CSS else None
         if not raw:
             author = self.meta.article.get("author")
             for a in _as_list(author):
@@ -561,20 +571,20 @@ class ArticlePage:
 
     def categories(self) -> list[str]:
         if self.CATEGORY_CSS:
-            return all_texts(self.sel, self.CATEGORY_CSS)
+            return all_texts(self.sel, self.CATEGORY_CSS, self.tokens)
         section = self.meta.article.get("articleSection")
         return [s for s in _as_list(section) if isinstance(s, str)]
 
     def tags(self) -> list[str]:
         if self.TAG_CSS:
-            return all_texts(self.sel, self.TAG_CSS)
+            return all_texts(self.sel, self.TAG_CSS, self.tokens)
         return self.meta.metas("article:tag")
 
     def images(self) -> list[dict]:
         """``[{"url": absolute URL, "caption": str or None}, ...]``: ``og:image`` first, then the
         ``IMAGE_CSS`` images -- the real file behind lazy loading, no placeholders, no ads, one
         entry per picture (rules in :mod:`newscrawl.extractors.images`)."""
-        out = article_images(self.sel, self.IMAGE_CSS, self.response.url) if self.IMAGE_CSS else []
+        out = article_images(self.sel, self.IMAGE_CSS, self.response.url, self.tokens) if self.IMAGE_CSS else []
         og = self.meta.meta("og:image")
         if og and not is_placeholder(og):
             merged: list[dict] = []

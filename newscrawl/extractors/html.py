@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector
@@ -34,7 +35,8 @@ def _clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, split_br_in_p: bool = True) -> list[str]:
+def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, split_br_in_p: bool = True,
+                present: PageTokens | None = None) -> list[str]:
     """Visible text blocks of ``sel``'s element, in order.
 
     :param sel: a parsel ``Selector`` for one element (``None`` gives ``[]``).
@@ -42,6 +44,8 @@ def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, spl
         paragraphs (a label + one link, :func:`~newscrawl.extractors.boilerplate.is_read_also_element`)
         are always removed.
     :param min_chars: blocks shorter than this (after whitespace collapsing) are skipped.
+    :param present: the page's :class:`PageTokens`: ``drop`` alternatives that cannot match
+        are not evaluated.
     :param split_br_in_p: False for WordPress content, where ``wpautop`` writes the author's
         paragraphs as ``<p>`` and a single line break inside one as ``<br />``: such a ``<br>``
         is then read as a space (``olwedlule.<br>Ngokuthola`` -> ``olwedlule. Ngokuthola``),
@@ -58,7 +62,7 @@ def text_blocks(sel: Selector | None, drop: str = "", *, min_chars: int = 1, spl
     sub = Selector(root=root)
     for css in (ALWAYS_DROP, drop):
         if css:
-            for el in sub.css(css):
+            for el in select(sub, css, present):
                 _remove(el.root)
     for el in root.xpath(".//p | .//div | .//li"):  # «اقرأ أيضاً: <a>…</a>», «<strong>LABEL |</strong> <a>…</a>»
         if el.getparent() is not None and is_read_also_element(el):
@@ -155,7 +159,74 @@ def alternatives(css: str) -> list[str]:
     return [c for c in out if c]
 
 
-def first_text(sel: Selector, css: str) -> str | None:
+#: XPath's whitespace (``normalize-space``, which cssselect's class test uses): space, tab, CR, LF
+_XML_WS = re.compile(r"[ \t\r\n]+")
+_GROUPS = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")  # [attr=...] and (...) arguments, innermost first
+_CLASS_TOKEN = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_ID_TOKEN = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+
+
+@lru_cache(maxsize=1024)
+def required_tokens(selector: str) -> tuple[frozenset, frozenset] | None:
+    """``(class names, ids)`` that an element of the page must carry for the one selector
+    (no top-level comma) to match anything: every ``.name`` / ``#name`` outside ``[...]``
+    and ``(...)`` (``:not(.x)`` requires nothing).  ``None`` (unknown: always run the query)
+    for a selector with a CSS escape."""
+    if "\\" in selector:
+        return None
+    rest = selector
+    while True:
+        stripped = _GROUPS.sub(" ", rest)
+        if stripped == rest:
+            break
+        rest = stripped
+    return frozenset(_CLASS_TOKEN.findall(rest)), frozenset(_ID_TOKEN.findall(rest))
+
+
+class PageTokens:
+    """The class names and ids present anywhere in one parsed page, so that a CSS alternative
+    that needs one the page lacks is skipped instead of evaluated: it cannot match (each query
+    evaluates its predicate on every element, 0.1-0.2 ms on a 500-element page, and the site
+    parsers' fallback alternatives mostly match nothing).
+
+    Class names are split as cssselect's ``.name`` test splits them (``normalize-space``: XML
+    whitespace only); ids are whole ``id`` values, as ``#name`` compares them."""
+
+    __slots__ = ("classes", "ids")
+
+    def __init__(self, root):
+        self.classes = {t for c in root.xpath("//@class") for t in _XML_WS.split(c) if t}
+        self.ids = set(root.xpath("//@id"))
+
+    def may_match(self, selector: str) -> bool:
+        """False only when ``selector`` (one alternative) certainly matches nothing here."""
+        need = required_tokens(selector)
+        return need is None or (need[0] <= self.classes and need[1] <= self.ids)
+
+    def prune(self, css: str) -> str:
+        """The alternatives of the group ``css`` that may match, rejoined (same union, same
+        document order); ``""`` when none may."""
+        alts = alternatives(css)
+        kept = [a for a in alts if self.may_match(a)]
+        return css if len(kept) == len(alts) else ", ".join(kept)
+
+
+def page_tokens(sel: Selector | None) -> PageTokens | None:
+    """:class:`PageTokens` of ``sel``'s document, or ``None`` when it has no element tree."""
+    root = getattr(sel, "root", None)
+    return PageTokens(root) if isinstance(root, etree._Element) else None
+
+
+def select(sel: Selector, css: str, present: PageTokens | None = None):
+    """``sel.css(css)`` without the alternatives ``present`` rules out (``[]`` when none is left)."""
+    if present is not None:
+        css = present.prune(css)
+        if not css:
+            return []
+    return sel.css(css)
+
+
+def first_text(sel: Selector, css: str, present: PageTokens | None = None) -> str | None:
     """Whitespace-collapsed visible text of the first element matching ``css``, or None.
 
     A selector group ``"a, b"`` is a list of alternatives in priority order: ``b`` is
@@ -163,6 +234,8 @@ def first_text(sel: Selector, css: str) -> str | None:
     stopping early matters on large pages).
     """
     for alt in alternatives(css):
+        if present is not None and not present.may_match(alt):
+            continue
         for el in sel.css(alt):
             t = _clean(" ".join(el.css("::text").getall()))
             if t:
@@ -170,10 +243,12 @@ def first_text(sel: Selector, css: str) -> str | None:
     return None
 
 
-def all_texts(sel: Selector, css: str) -> list[str]:
+def all_texts(sel: Selector, css: str, present: PageTokens | None = None) -> list[str]:
     """Whitespace-collapsed text of every element matching the first alternative of ``css``
     that matches anything (see :func:`first_text`); empty ones and repeats skipped, order kept."""
     for alt in alternatives(css):
+        if present is not None and not present.may_match(alt):
+            continue
         out: list[str] = []
         for el in sel.css(alt):
             t = _clean(" ".join(el.css("::text").getall()))

@@ -31,6 +31,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
+from newscrawl.extractors.html import PageTokens, select
+
 #: attributes that lazy-load plugins use for the real file, in priority order
 LAZY_SRC_ATTRS = ("data-lazy-src", "data-src", "data-original", "data-lazy-original", "data-orig-file", "data-url")
 SRCSET_ATTRS = ("data-lazy-srcset", "data-srcset", "srcset")
@@ -175,11 +177,13 @@ def add_image(out: list[dict], url: str, caption: str | None) -> None:
     out.append({"url": url, "caption": caption})
 
 
-def article_images(sel: Selector, css: str, base_url: str) -> list[dict]:
+def article_images(sel: Selector, css: str, base_url: str, present: PageTokens | None = None) -> list[dict]:
     """``[{"url": absolute URL, "caption": str or None}, ...]`` for the ``<img>`` elements matched
-    by ``css`` in ``sel``, in document order: real files, no placeholders, no ads, one per picture."""
+    by ``css`` in ``sel``, in document order: real files, no placeholders, no ads, one per picture.
+    ``present``: the page's :class:`~newscrawl.extractors.html.PageTokens` (alternatives that
+    cannot match are not evaluated)."""
     out: list[dict] = []
-    for img in sel.css(css):
+    for img in select(sel, css, present):
         src = real_src(img)
         if not src:
             continue
