@@ -16,28 +16,35 @@ Storage is the local MongoDB-compatible server (SecantusDB, started here with
 ``tests/mongo_server.py`` and given to the crawl as ``MONGO_URI``, so its CPU is measured apart)
 when its executable is installed, else the in-process mongomock double; the output says which.
 
-Three crawlers, each a child process, measured the same way:
+Four crawlers, each a child process, measured the same way:
 
 * **newscrawl**: ``scrapy crawl jannah_demo`` (home page, RSS feed, sitemap, every story);
 * **fetch-only**: ``benchmarks/fetch_only_spider.py`` on the same site (fetches every story,
   extracts nothing, no pipeline: the framework's cost on these pages);
+* **parse-only**: ``benchmarks/parse_only_spider.py`` (the same, plus lxml parsing every story,
+  reading its ``<h1>`` and exporting it to a JSON Lines feed: the floor of any scraper);
 * **scrapy bench**: Scrapy's own benchmark (tiny generated pages, its own server) for
   ``--bench-seconds``.
 
 For each: pages/s = ``response_received_count / elapsed_time_seconds`` from the crawl's own
-stats (run average, start-up excluded); CPU ms/page = user+system CPU of the child (and the
-children it waited for: scrapy bench's own page server) / responses -- the storage server's CPU
+stats (run average, start-up excluded); CPU ms/page, two ways: **process** = user+system CPU of
+the child (and the children it waited for: scrapy bench's own page server) / responses, start-up
+included; **crawl** = the CPU between ``spider_opened`` and ``spider_closed``
+(:mod:`benchmarks.cpu_probe`, enabled in every crawler) / responses -- the per-page cost, without
+the imports and connections that a longer crawl spreads thinner.  The storage server's CPU
 is reported apart;
 peak RSS of the child (``ru_maxrss`` from ``wait4``, this child only).  ``--rounds`` rounds of
 all three at ``--pages`` stories (median and spread), then newscrawl's peak RSS at each of
 ``--rss-at`` sizes.
 
 Usage: python benchmarks/bench_crawl.py [--pages 2000] [--rounds 3] [--rss-at 1000,5000,20000]
+(``--rounds 0`` runs only the peak-RSS sizes)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -147,9 +154,26 @@ def _run(cmd: list[str], cwd, env=None) -> dict:
     responses = stat("response_received_count") or 0
     elapsed = stat("elapsed_time_seconds") or wall
     cpu = usage.ru_utime + usage.ru_stime
+    crawl_cpu = stat("bench/crawl_cpu_seconds")
     return {"responses": int(responses), "elapsed": elapsed, "wall": wall, "pages_s": responses / elapsed,
             "cpu_ms": 1000 * cpu / max(responses, 1), "rss_mb": usage.ru_maxrss / 1024, "log": log,
+            "crawl_cpu_ms": 1000 * crawl_cpu / max(responses, 1) if crawl_cpu is not None else float("nan"),
             "items": stat("item_scraped_count"), "dropped": stat("item_dropped_count")}
+
+
+_PROBE = "benchmarks.cpu_probe.CpuProbe"
+
+
+def _extensions(base: dict) -> list[str]:
+    """``-s EXTENSIONS=`` for a crawler: its own extensions plus the CPU probe (a setting given on
+    the command line replaces the project's dict, so the project's entries are repeated)."""
+    return ["-s", "EXTENSIONS=" + json.dumps({**base, _PROBE: 0})]
+
+
+def _newscrawl_extensions() -> dict:
+    from newscrawl import settings
+
+    return dict(settings.EXTENSIONS)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -177,7 +201,8 @@ def crawl(n: int) -> dict:
                    "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16",
                    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "NEWSCRAWL_LOG_STATS=1",
                    "-s", f"NEWSCRAWL_FEED_DIR={tmp}/feeds", "-s", f"NEWSCRAWL_STATE_DIR={tmp}/state",
-                   "-s", f"MONGO_SPOOL_DIR={tmp}/spool", "-s", "NEWSCRAWL_INCREMENTAL=0", *storage]
+                   "-s", f"MONGO_SPOOL_DIR={tmp}/spool", "-s", "NEWSCRAWL_INCREMENTAL=0", *storage,
+                   *_extensions(_newscrawl_extensions())]
             r = _run(cmd, ROOT, env={"MONGO_ENABLED": "1", **env})
             server_cpu = (_cpu_seconds(server.proc.pid) - server_cpu0) if server else 0.0
         finally:
@@ -190,20 +215,32 @@ def crawl(n: int) -> dict:
         return r
 
 
-def fetch_only(n: int) -> dict:
-    with StorySite(extra_articles=n) as site:
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "fetch_only_spider.py"),
+def _peer(n: int, script: str, *extra: str) -> dict:
+    """A ``scrapy runspider`` peer on the same kind of site, run outside the project (Scrapy's
+    defaults, not newscrawl's settings); the CPU probe importable through ``PYTHONPATH``."""
+    with StorySite(extra_articles=n) as site, tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / script),
                "-a", f"base={site.base}", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
                "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO",
-               "-s", "ROBOTSTXT_OBEY=0", "-s", "TELNETCONSOLE_ENABLED=0"]
-        r = _run(cmd, "/")
+               "-s", "ROBOTSTXT_OBEY=0", "-s", "TELNETCONSOLE_ENABLED=0", *_extensions({}),
+               *(a.format(tmp=tmp) for a in extra)]
+        r = _run(cmd, tmp, env={"PYTHONPATH": str(ROOT)})
         r["stories"] = site.stories
         return r
 
 
+def fetch_only(n: int) -> dict:
+    return _peer(n, "fetch_only_spider.py")
+
+
+def parse_only(n: int) -> dict:
+    return _peer(n, "parse_only_spider.py", "-o", "{tmp}/items.jsonl")
+
+
 def scrapy_bench(seconds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:  # outside the project: the framework alone
-        return _run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"], tmp)
+        return _run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+                     *_extensions({})], tmp, env={"PYTHONPATH": str(ROOT)})
 
 
 def _summary(values: list[float], fmt: str) -> str:
@@ -218,23 +255,27 @@ def main():
     ap.add_argument("--bench-seconds", type=int, default=20)
     ap.add_argument("--rss-at", default="1000,5000,20000", help="story counts for the peak-RSS runs ('' = none)")
     args = ap.parse_args()
-    runs: dict[str, list[dict]] = {"newscrawl": [], "fetch-only": [], "scrapy bench": []}
-    for rnd in range(args.rounds):  # interleaved, so a busy moment of the shared machine hits all three
+    runs: dict[str, list[dict]] = {"newscrawl": [], "fetch-only": [], "parse-only": [], "scrapy bench": []}
+    for rnd in range(args.rounds):  # interleaved, so a busy moment of the shared machine hits all of them
         runs["newscrawl"].append(crawl(args.pages))
         runs["fetch-only"].append(fetch_only(args.pages))
+        runs["parse-only"].append(parse_only(args.pages))
         runs["scrapy bench"].append(scrapy_bench(args.bench_seconds))
-        print(f"round {rnd + 1}: " + ", ".join(f"{k} {v[-1]['pages_s']:.0f} pages/s {v[-1]['cpu_ms']:.2f} ms CPU/page"
+        print(f"round {rnd + 1}: " + ", ".join(f"{k} {v[-1]['pages_s']:.0f} pages/s {v[-1]['cpu_ms']:.2f} "
+                                               f"({v[-1]['crawl_cpu_ms']:.2f}) ms CPU/page"
                                                for k, v in runs.items()), flush=True)
     sizes = [int(s) for s in args.rss_at.split(",") if s.strip()]
     if args.rounds:
         _report(runs, args)
     if sizes:
-        print("\n| stories | responses | wall s | pages/s | CPU ms/page | peak RSS MB |")
-        print("|---|---|---|---|---|---|")
+        print("\n| stories | responses | items | wall s | pages/s | CPU ms/page process (crawl) | storage server "
+              "CPU ms/page | peak RSS MB |")
+        print("|---|---|---|---|---|---|---|---|")
         for n in sizes:
             r = crawl(n)
-            print(f"| {n} | {r['responses']} | {r['wall']:.0f} | {r['pages_s']:.0f} | {r['cpu_ms']:.2f} | "
-                  f"{r['rss_mb']:.0f} |", flush=True)
+            print(f"| {n} | {r['responses']} | {r['items']:.0f} | {r['wall']:.0f} | {r['pages_s']:.0f} | "
+                  f"{r['cpu_ms']:.2f} ({r['crawl_cpu_ms']:.2f}) | {r['server_cpu_ms']:.2f} | {r['rss_mb']:.0f} |",
+                  flush=True)
 
 
 def _report(runs: dict, args) -> None:
@@ -245,16 +286,18 @@ def _report(runs: dict, args) -> None:
           f"{first['responses']} responses, {first['items']:.0f} items scraped, {first['dropped'] or 0:.0f} dropped "
           f"(duplicates), {first['feed_lines']} feed lines, stored={first['stored']}")
     print(f"\n{args.rounds} rounds of {args.pages} stories; median (min-max)\n")
-    print("| crawler | pages/s (run average) | CPU ms/page | peak RSS MB |")
-    print("|---|---|---|---|")
+    print("| crawler | pages/s (run average) | CPU ms/page, process | CPU ms/page, crawl | peak RSS MB |")
+    print("|---|---|---|---|---|")
     for name, rs in runs.items():
         print(f"| {name} | {_summary([r['pages_s'] for r in rs], '.0f')} | {_summary([r['cpu_ms'] for r in rs], '.2f')} | "
-              f"{_summary([r['rss_mb'] for r in rs], '.0f')} |")
-    med = {k: (statistics.median(r["pages_s"] for r in v), statistics.median(r["cpu_ms"] for r in v))
+              f"{_summary([r['crawl_cpu_ms'] for r in rs], '.2f')} | {_summary([r['rss_mb'] for r in rs], '.0f')} |")
+    med = {k: {f: statistics.median(r[f] for r in v) for f in ("pages_s", "cpu_ms", "crawl_cpu_ms")}
            for k, v in runs.items()}
-    print(f"\nCPU per page, newscrawl / fetch-only: {med['newscrawl'][1] / med['fetch-only'][1]:.2f}x")
-    print(f"pages/s, newscrawl / fetch-only: {med['newscrawl'][0] / med['fetch-only'][0]:.2f}; "
-          f"newscrawl / scrapy bench: {med['newscrawl'][0] / med['scrapy bench'][0]:.2f}")
+    for peer in ("fetch-only", "parse-only"):
+        print(f"\nCPU per page, newscrawl / {peer}: process {med['newscrawl']['cpu_ms'] / med[peer]['cpu_ms']:.2f}x, "
+              f"crawl {med['newscrawl']['crawl_cpu_ms'] / med[peer]['crawl_cpu_ms']:.2f}x")
+    print(f"pages/s, newscrawl / fetch-only: {med['newscrawl']['pages_s'] / med['fetch-only']['pages_s']:.2f}; "
+          f"newscrawl / scrapy bench: {med['newscrawl']['pages_s'] / med['scrapy bench']['pages_s']:.2f}")
 
 
 if __name__ == "__main__":
