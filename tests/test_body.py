@@ -172,7 +172,7 @@ def test_pruned_selectors_select_the_same_elements_on_every_saved_page():
 
 
 def test_required_tokens_of_one_selector():
-    from newscrawl.extractors.html import PageTokens, required_tokens
+    from newscrawl.extractors.html import PageTokens, required_tokens, select
 
     assert required_tokens("article#the-post .entry-content img") == (frozenset({"entry-content"}), frozenset({"the-post"}))
     assert required_tokens("div:not(.ad) > p.lead") == (frozenset({"lead"}), frozenset())  # :not() requires nothing
@@ -180,5 +180,7 @@ def test_required_tokens_of_one_selector():
     assert required_tokens(r".a\:b") is None  # an escape: unknown, always evaluated
     sel = HtmlResponse(url="https://example.test/", body='<p class="a\xa0b c\td" id="x y">t</p>'.encode()).selector
     present = PageTokens(sel.root)
-    assert present.classes == {"a\xa0b", "c", "d"} and present.ids == {"x y"}  # split as XPath's normalize-space splits
-    assert not present.may_match(".a") and present.may_match("p.c.d") and not present.may_match("#x")
+    assert present.classes == {"a", "b", "c", "d"} and present.ids == {"x y"}
+    assert present.may_match("p.c.d") and not present.may_match("#x") and not present.may_match(".e")
+    # «a\xa0b» is one class to XPath: ".a" is not ruled out (it runs, and matches nothing)
+    assert present.may_match(".a") and select(sel, ".a", present) == [] == sel.css(".a")

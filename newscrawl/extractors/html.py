@@ -159,8 +159,6 @@ def alternatives(css: str) -> list[str]:
     return [c for c in out if c]
 
 
-#: XPath's whitespace (``normalize-space``, which cssselect's class test uses): space, tab, CR, LF
-_XML_WS = re.compile(r"[ \t\r\n]+")
 _GROUPS = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")  # [attr=...] and (...) arguments, innermost first
 _CLASS_TOKEN = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _ID_TOKEN = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
@@ -183,20 +181,30 @@ def required_tokens(selector: str) -> tuple[frozenset, frozenset] | None:
     return frozenset(_CLASS_TOKEN.findall(rest)), frozenset(_ID_TOKEN.findall(rest))
 
 
+_ALL_CLASSES = etree.XPath("//@class", smart_strings=False)  # plain str: no link back to the element
+_ALL_IDS = etree.XPath("//@id", smart_strings=False)
+
+
 class PageTokens:
     """The class names and ids present anywhere in one parsed page, so that a CSS alternative
     that needs one the page lacks is skipped instead of evaluated: it cannot match (each query
     evaluates its predicate on every element, 0.1-0.2 ms on a 500-element page, and the site
     parsers' fallback alternatives mostly match nothing).
 
-    Class names are split as cssselect's ``.name`` test splits them (``normalize-space``: XML
-    whitespace only); ids are whole ``id`` values, as ``#name`` compares them."""
+    Class names are split at any whitespace (``str.split``), XPath's ``normalize-space`` (which
+    cssselect's ``.name`` test uses) at XML whitespace only: a class value with another space
+    («a\xa0b») gives pieces that only make a query run, and a name with such a space needs a CSS
+    escape, which :func:`required_tokens` never rules out.  Ids are whole ``id`` values, as
+    ``#name`` compares them."""
 
     __slots__ = ("classes", "ids")
 
     def __init__(self, root):
-        self.classes = {t for c in root.xpath("//@class") for t in _XML_WS.split(c) if t}
-        self.ids = set(root.xpath("//@id"))
+        classes = set()
+        for value in _ALL_CLASSES(root):
+            classes.update(value.split())
+        self.classes = classes
+        self.ids = set(_ALL_IDS(root))
 
     def may_match(self, selector: str) -> bool:
         """False only when ``selector`` (one alternative) certainly matches nothing here."""
