@@ -577,3 +577,37 @@ def test_real_crawl(reactor, tmp_path):
     assert stats["newscrawl/dedupe/ticker_repeat"] == 1
     assert stats["item_scraped_count"] == 3 and stats["item_dropped_count"] == 2
     assert "newscrawl/dedupe/mongo_unavailable" not in stats
+
+
+def test_memory_front_keeps_the_newest_entries_and_finds_older_ones_in_mongodb(mongo_uri, docs):
+    """DEDUPE_MEMORY_ENTRIES bounds the crawl's memory (issue 14): the oldest entries are forgotten,
+    counted, and a later copy of one of them is still found -- in MongoDB, on the real server."""
+    import uuid
+
+    import pymongo
+
+    client = pymongo.MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    database = f"newscrawl_test_{uuid.uuid4().hex[:12]}"
+    try:
+        coll = client[database].articles
+        # in flight to MongoDB: (1 + 1) x 1 = 2 items, so the bound may not go under 4
+        run = Run(client, MONGO_DATABASE=database, DEDUPE_MEMORY_ENTRIES=3, MONGO_MAX_PENDING_BATCHES=1,
+                  MONGO_BATCH_SIZE=1)
+        assert run.pipe.memory_entries == 4
+        sites = sorted(docs)
+        assert len(sites) == 8
+        for site in sites:
+            run.push(article(f"https://{site}/story", site.split(".")[0], docs[site]), coll)
+        assert len(run.pipe.index) == 4 and run.stat("memory_evicted") == 4
+        oldest = sites[0]
+        assert f"https://{oldest}/story" not in run.pipe.index.memory
+        copy = run.push(article("https://mirror.example/copy", "mirror", docs[oldest]))
+        assert (copy["duplicate_of"], copy["duplicate_kind"]) == (f"https://{oldest}/story", "exact")
+        # without MongoDB nothing is forgotten: memory is then the only index
+        alone = Run(None, DEDUPE_MEMORY_ENTRIES=4)
+        for site in sites:
+            alone.push(article(f"https://{site}/story", site.split(".")[0], docs[site]))
+        assert len(alone.pipe.index) == len(sites) and alone.stat("memory_evicted") is None
+    finally:
+        client.drop_database(database)
+        client.close()

@@ -405,6 +405,16 @@ class MemoryDedupeIndex:
                     if not bucket:
                         fps[b] = urls[b] = None
 
+    def evict_oldest(self, keep: int) -> int:
+        """Forget the oldest-recorded entries until at most ``keep`` remain; returns how many
+        were forgotten.  For a memory index in front of a store that already holds them
+        (:class:`MongoDedupeIndex`): the crawl's memory stays bounded."""
+        evicted = 0
+        while len(self._by_url) > max(0, keep):
+            self._remove(next(iter(self._by_url)))  # dicts keep insertion order: record() re-inserts
+            evicted += 1
+        return evicted
+
     # -- lookup -------------------------------------------------------------------------
     def _near(self, url: str | None, fp: int) -> list[tuple[Entry, int]]:
         """Memory entries sharing a band with ``fp`` (unsigned) and within distance."""

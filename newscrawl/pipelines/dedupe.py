@@ -71,8 +71,16 @@ storage pipeline reports it, once, and stops the crawl.
 Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
 ``DEDUPE_MAX_CANDIDATES`` (1000), ``DEDUPE_SHINGLE_ENABLED`` (True: the MinHash LSH
-stage), plus the ``MONGO_*`` settings of
+stage), ``DEDUPE_MEMORY_ENTRIES`` (5000; 0 = no bound), plus the ``MONGO_*`` settings of
 :mod:`newscrawl.storage.client`.
+
+Memory: with MongoDB as the index, the in-memory front keeps the newest
+``DEDUPE_MEMORY_ENTRIES`` articles of this crawl (at least twice the items that can be on
+their way to MongoDB, ``(MONGO_MAX_PENDING_BATCHES + 1) * MONGO_BATCH_SIZE``); older ones
+are found in MongoDB, and each forgotten entry is counted (``newscrawl/dedupe/memory_evicted``).
+So a 20,000-page crawl holds ~5,000 entries (~15 KB each with their shingles and LSH keys),
+not 20,000.  Without MongoDB, or after it failed during the crawl, nothing is forgotten: the
+in-memory index is then the only one, and grows with the crawl.
 """
 
 from __future__ import annotations
@@ -141,6 +149,16 @@ class DedupePipeline:
         self.max_candidates = settings.getint("DEDUPE_MAX_CANDIDATES", 1000)
         self.shingle_enabled = settings.getbool("DEDUPE_SHINGLE_ENABLED", True)
         self.mongo_config = MongoConfig.from_settings(settings)
+        # the in-memory front of the MongoDB index keeps the newest entries only: the older ones
+        # are stored.  At most (MONGO_MAX_PENDING_BATCHES + 1) x MONGO_BATCH_SIZE items are on
+        # their way to MongoDB at any moment, so the bound is kept at twice that or more.
+        in_flight = (settings.getint("MONGO_MAX_PENDING_BATCHES", 8) + 1) * settings.getint("MONGO_BATCH_SIZE", 100)
+        limit = settings.getint("DEDUPE_MEMORY_ENTRIES", 5000)
+        if 0 < limit < 2 * in_flight:
+            logger.warning("DEDUPE_MEMORY_ENTRIES=%d is under twice the items in flight to MongoDB (%d): using %d",
+                           limit, in_flight, 2 * in_flight)
+            limit = 2 * in_flight
+        self.memory_entries = max(0, limit)
         self.index: MemoryDedupeIndex | MongoDedupeIndex | None = None
         self.mongo_ok = False
         self._tickers: set[tuple[str, str]] = set()
@@ -191,7 +209,10 @@ class DedupePipeline:
                 self._mongo_failed(exc)
             except _MongoUnavailable as exc:
                 self._mongo_failed(exc.error)
-        return self._apply(item, self.index.decide(item, remote, profile), profile)
+        item = self._apply(item, self.index.decide(item, remote, profile), profile)
+        if self.mongo_ok and self.memory_entries and len(self.index) > self.memory_entries:
+            self.stats.inc_value(STATS_PREFIX + "memory_evicted", self.index.memory.evict_oldest(self.memory_entries))
+        return item
 
     def _fetch(self, item):
         """Worker thread: the stored candidates for ``item``; the first lookups ask
