@@ -496,6 +496,9 @@ class NewsSpider(scrapy.Spider):
             sel = scrapy.Selector(text=text, type="xml")
             sel.remove_namespaces()
             links = sel.xpath("//item/link/text() | //entry/link/@href").getall()
+            # the parsed feed (tens of MB for 20,000 items) must not live as long as this
+            # generator, which Scrapy drains as its scheduler takes the requests
+            del sel, text, body
             for link in links[: self.max_articles or None]:
                 request = self._discovery_request(response, link, self.parse, "article")
                 if request is not None:
@@ -503,14 +506,16 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             sm = Sitemap(body)
+            index = sm.type == "sitemapindex"
+            locs = [entry.get("loc") for entry in sm]
         except Exception:
             self._inc("newscrawl/dropped/bad_sitemap")
             return
-        for entry in sm:
-            loc = entry.get("loc")
+        del sm, body  # the parsed sitemap goes before the requests are drained (see above)
+        for loc in locs:
             if not loc:
                 continue
-            if sm.type == "sitemapindex":
+            if index:
                 request = self._discovery_request(response, loc, self.parse_discovery, "discovery")
             else:
                 request = self._discovery_request(response, loc, self.parse, "article")
