@@ -114,13 +114,17 @@ _LSH_PROJECTION = {**_PROJECTION, "body_norm": 1, "lead_norm": 1, LSH_FIELD: 1}
 
 DEFAULT_MAX_SHINGLE_CANDIDATES = 64
 """Stage-4 candidates verified per item (``DEDUPE_MAX_SHINGLE_CANDIDATES``), those sharing
-the most LSH band keys with it first.  A copy, excerpt or extended copy shares the band
-keys of every window it has in common with the item (at Jaccard >= 0.7 a window shares
-each of its 16 band keys with probability >= 0.34 and at least one with 0.9999), while a
-story that only repeats a sentence or two of the item's wire copy shares a key of one
-window now and then; 64 verifications cost ~0.5 ms (``benchmarks/bench_dedupe.py --pipeline``),
-and the benchmark's mix of stories built from shared paragraphs (92 candidates per item
-on average, growing with the crawl) gets the same decisions with the cap as without it."""
+the most LSH band keys with it for half of them, the largest part of the shorter text's
+keys (:func:`_share`) for the other half (:func:`_top`).  A copy,
+excerpt or extended copy shares the band keys of every window it has in common with the
+item (at Jaccard >= 0.7 a window shares each of its 16 band keys with probability >= 0.34
+and at least one with 0.9999), while a story that only repeats a sentence or two shares
+a key of one window now and then.  64 verifications cost ~0.4 ms (~6 us each).
+``benchmarks/bench_dedupe.py --pipeline`` (stories recombining shared real paragraphs:
+52 candidates per stage-4 item, up to 174, growing with the crawl): 113 of 400 items
+capped, 395/400 decisions as without the cap -- the 5 others are ``extended`` items
+containing more short stored items than the cap, linked to another of them or (1) to
+none."""
 
 _MASK64 = (1 << 64) - 1
 
@@ -256,6 +260,35 @@ def _choose_shingle(item: Any, scored: Iterable[tuple[Entry, tuple[str, float], 
 
 def _item_shingles(item: Any, profile: ShingleProfile | None) -> array:
     return profile.shingles if profile is not None else shingle_hashes(fingerprint_text(item))
+
+
+class _Top(list):
+    cut = 0
+
+
+def _top(ranked: list[tuple], cap: int) -> "_Top":
+    """The ``cap`` candidates to verify out of ``ranked`` (tuples ``(-shared keys, source,
+    order, -share, ...)``): the first half of the cap (rounded up) by the number of band
+    keys shared (a long copy of the item), the rest by :func:`_share` (a short stored item
+    contained whole in the item, or the long story containing a short item).  ``.cut``:
+    how many were left out."""
+    out = _Top()
+    if len(ranked) <= cap:
+        out.extend(sorted(ranked, key=lambda c: c[:3]))
+        return out
+    ranked.sort(key=lambda c: c[:3])
+    head = (cap + 1) // 2
+    out.extend(ranked[:head])
+    out.extend(sorted(ranked[head:], key=lambda c: (c[3], *c[:3]))[: cap - head])
+    out.cut = len(ranked) - cap
+    return out
+
+
+def _share(shared: int, mine: int, theirs) -> float:
+    """Rank of a stage-4 candidate: the band keys it shares with the item over the key
+    count of the shorter of the two (1.0: every key of the shorter text is shared, as for
+    a short item contained whole in a long story, whichever of the two is stored)."""
+    return shared / max(1, min(mine, len(theirs) if theirs is not None else mine))
 
 
 def _as_sorted_unique(shingles) -> np.ndarray:
@@ -501,23 +534,24 @@ class MemoryDedupeIndex:
         """Stage-4 candidates to verify: memory entries sharing at least one LSH band
         key with the item and the ``remote`` entries with shingles, ranked by the number
         of band keys shared (most first; then memory before MongoDB, then recording /
-        result order), at most :attr:`max_shingle_candidates` of them.  When that cuts
+        result order) for half of the cap, by :func:`_share` for the other half (:func:`_top`), at most :attr:`max_shingle_candidates` of them.  When that cuts
         any (or ``cut``: remote ones already cut by :meth:`MongoDedupeIndex.fetch`),
         :attr:`shingle_candidates_capped` grows by one."""
         found = self._lsh.shared(keys)
         found.pop(url, None)
-        ranked = [(-n, 0, self._by_url[u].seq, self._by_url[u], "memory") for u, n in found.items()]
-        wanted = None
+        wanted = set(keys)
+        ranked = []
+        for u, n in found.items():
+            e = self._by_url[u]
+            ranked.append((-n, 0, e.seq, -_share(n, len(wanted), e.lsh_keys), e, "memory"))
         for e in remote:
             if e.shingles is not None and e.canonical_url != url:
-                if wanted is None:
-                    wanted = set(keys)
                 n = len(wanted.intersection(e.lsh_keys)) if e.lsh_keys is not None else 0
-                ranked.append((-n, 1, e.seq, e, "mongo"))
-        if len(ranked) > self.max_shingle_candidates or cut:
+                ranked.append((-n, 1, e.seq, -_share(n, len(wanted), e.lsh_keys), e, "mongo"))
+        ranked = _top(ranked, self.max_shingle_candidates)
+        if ranked.cut or cut:
             self.shingle_candidates_capped += 1
-        ranked.sort(key=lambda c: c[:3])
-        return [(c[3], c[4]) for c in ranked[: self.max_shingle_candidates]]
+        return [(c[4], c[5]) for c in ranked]
 
     def decide(self, item: Any, remote: Iterable[Entry] = (), profile: ShingleProfile | None = None) -> Match | None:
         """Best match for ``item`` among the memory entries and ``remote`` entries
@@ -620,16 +654,17 @@ class MongoDedupeIndex:
             # the stored text) of the first max_shingle_candidates only: decide() would
             # not verify the others
             wanted = set(keys)
-            ranked: dict[str, tuple[int, int, dict]] = {}
+            ranked: dict[str, tuple[float, int, int, dict]] = {}
             for k, doc in enumerate(
                     self.collection.find({LSH_FIELD: {"$in": list(keys)}}, _LSH_PROJECTION).limit(self.max_candidates)):
                 url = doc.get("canonical_url")
                 if url and url not in ranked:
-                    ranked[url] = (-len(wanted.intersection(doc.get(LSH_FIELD) or ())), k, doc)
-            best = sorted(ranked.values(), key=lambda r: r[:2])
-            cap = self.memory.max_shingle_candidates
-            cut = max(0, len(best) - cap)
-            for _, _, doc in sorted(best[:cap], key=lambda r: r[1]):  # result order again
+                    theirs = doc.get(LSH_FIELD) or ()
+                    n = len(wanted.intersection(theirs))
+                    ranked[url] = (-n, 1, k, -_share(n, len(wanted), theirs), doc)
+            best = _top(list(ranked.values()), self.memory.max_shingle_candidates)
+            cut = best.cut
+            for *_, doc in sorted(best, key=lambda r: r[2]):  # result order again
                 shingled[doc["canonical_url"]] = shingle_hashes(fingerprint_text(doc))
                 docs.append(doc)
         out, seen = Fetched(), set()
