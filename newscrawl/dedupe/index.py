@@ -291,6 +291,16 @@ def _share(shared: int, mine: int, theirs) -> float:
     return shared / max(1, min(mine, len(theirs) if theirs is not None else mine))
 
 
+def _sorted_unique_array(shingles) -> array:
+    """``shingles`` itself when it is a sorted unique ``array('I')`` (as
+    :class:`ShingleProfile` and :func:`shingle_hashes` make them), else such a copy."""
+    if isinstance(shingles, array) and shingles.typecode == "I":
+        a = np.frombuffer(shingles, dtype=np.uint32)
+        if len(a) < 2 or bool((a[1:] > a[:-1]).all()):
+            return shingles
+    return array("I", np.unique(np.fromiter(shingles, dtype=np.uint32)).tobytes())
+
+
 def _as_sorted_unique(shingles) -> np.ndarray:
     """``uint32`` numpy array of sorted unique shingle hashes (a view when ``shingles``
     is already a sorted unique ``array('I')``, as :class:`ShingleProfile` keeps them)."""
@@ -455,7 +465,7 @@ class MemoryDedupeIndex:
         later item with the same text (:meth:`reusable`).  Raises ``ValueError`` when
         the item has no ``canonical_url``."""
         keys = item.get(LSH_FIELD) or ()
-        shingles = _item_shingles(item, profile) if keys else None
+        shingles = _sorted_unique_array(_item_shingles(item, profile)) if keys else None
         entry = Entry.from_item(item, next(self._seq), shingles, profile=profile, text_key=text_key)
         if not entry.canonical_url:
             raise ValueError("cannot record an item without canonical_url")
@@ -595,7 +605,8 @@ class MemoryDedupeIndex:
         mine = _as_sorted_unique(_item_shingles(item, profile))
         scored = []
         for e, source in candidates:
-            theirs = _as_sorted_unique(e.shingles)
+            # memory entries were made sorted unique array('I') by record(); remote ones are checked
+            theirs = np.frombuffer(e.shingles, dtype=np.uint32) if source == "memory" else _as_sorted_unique(e.shingles)
             common = len(np.intersect1d(mine, theirs, assume_unique=True))
             rel = relation_of_counts(len(mine), len(theirs), common)
             if rel is not None:
