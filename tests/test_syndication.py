@@ -456,3 +456,23 @@ def test_pipeline_counts_capped_items_and_reuses_fingerprints_of_identical_text(
     assert run.stat("shingle_candidates_capped") == run.pipe.index.shingle_candidates_capped >= 2
     with pytest.raises(ValueError):
         Run(DEDUPE_MAX_SHINGLE_CANDIDATES=0)
+
+
+def test_unsorted_shingles_are_sorted_when_recorded_and_verified_like_shingle_relation(docs):
+    from array import array
+
+    from newscrawl.dedupe.fingerprints import ShingleProfile
+
+    short = corpus.short_original("lbcgroup.tv")
+    copy = corpus.syndication_variants("lbcgroup.tv")[4]
+    item, prof = corpus.as_item(short, "https://a.example/1")
+    shuffled = ShingleProfile(array("I", list(reversed(prof.shingles)) + list(prof.shingles[:5])), prof.keys, prof.tokens)
+    idx = MemoryDedupeIndex()
+    entry = idx.record(item, shuffled)
+    assert list(entry.shingles) == list(prof.shingles)
+    probe, pprof = corpus.as_item(copy, "https://b.example/1")
+    probe["simhash"] = None  # stage 4 decides
+    m = idx.decide(probe, (), pprof)
+    assert m.kind == "shingle"
+    assert (m.relation, m.similarity) == shingle_relation(pprof.shingles, prof.shingles) == ("copy", m.similarity)
+    assert 0.9 < m.similarity < 1

@@ -427,7 +427,10 @@ class MemoryDedupeIndex:
     item (about ``4 * n / 65536`` for ``n`` stored random fingerprints, i.e. 6 at 100k),
     each checked by one XOR + popcount (``benchmarks/bench_dedupe.py``: ~9-14 us per
     item, 1.3-1.4x from 1k to 100k stored).  Memory: 4 MiB of slot tables plus about
-    0.75 KB per article.  Not thread-safe: use it from one thread.
+    0.75 KB per article; an article with LSH keys adds its shingles (~1.5 KB), its keys
+    in the key table (12 bytes each) and on its entry (8 bytes each: ~0.8 KB for the
+    ~100 keys of a news story; kept to rank candidates and to lend them to an identical
+    text, :meth:`reusable`).  Not thread-safe: use it from one thread.
     """
 
     def __init__(self, near_distance: int = NEAR_DISTANCE, *,
