@@ -34,7 +34,7 @@ only (the dedupe before the MinHash stage) beside SimHash + MinHash LSH, and the
 precision.  Run: ``.venv/bin/python benchmarks/bench_dedupe.py`` (about 2 minutes;
 ``--speed`` or ``--quality`` for one part).
 
-``--pipeline`` (issue 14): per-item cost of the dedupe pipeline's fingerprint step and
+``--pipeline [N]`` (issue 14; N items, 400 by default): per-item cost of the dedupe pipeline's fingerprint step and
 ``decide`` on a realistic mix -- stories whose paragraphs recombine the real sentences of
 the labelled set's bodies (so many stories share paragraphs, like wire copy), 15% exact
 copies on another site, 15% copies with one sentence replaced, 10% short items (a
@@ -467,11 +467,29 @@ def pipeline(count: int = 400) -> None:
     for j, (x, y) in enumerate(zip(b["decisions"], a["decisions"])):
         if x != y:
             print(f"  item {j}: before {x}, after {y}")
+    # the cap: decisions kept and decide cost by DEDUPE_MAX_SHINGLE_CANDIDATES
+    print(f"\n{'DEDUPE_MAX_SHINGLE_CANDIDATES':<30}{'decide ms':>10}{'capped':>8}{'same as before':>16}")
+    for cap in (8, 16, 32, 64, 128, 100_000):
+        crawler = get_crawler(settings_dict={"MONGO_ENABLED": False, "DEDUPE_MAX_SHINGLE_CANDIDATES": cap})
+        pipe = DedupePipeline.from_crawler(crawler)
+        pipe.open_spider()
+        t_dec, decisions = 0.0, []
+        for r in normed:
+            item = ArticleItem(**r)
+            profile, key = pipe._fingerprint(item)
+            t0 = time.process_time()
+            m = pipe.index.decide(item, (), profile)
+            t_dec += time.process_time() - t0
+            decisions.append(None if m is None else (m.kind, m.canonical_url, m.relation))
+            pipe._apply(item, m, profile, key)
+        same = sum(x == y for x, y in zip(b["decisions"], decisions))
+        print(f"{cap:<30}{t_dec / count * 1e3:>10.3f}{pipe.index.shingle_candidates_capped:>8}{same:>12}/{count}")
 
 
 def main() -> None:
     if "--pipeline" in sys.argv:
-        pipeline()
+        at = sys.argv.index("--pipeline") + 1
+        pipeline(int(sys.argv[at]) if at < len(sys.argv) and sys.argv[at].isdigit() else 400)
         return
     if "--quality" not in sys.argv:
         speed()

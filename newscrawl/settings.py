@@ -92,7 +92,7 @@ DEDUPE_SAME_SITE = "drop"  # same story, same site, other URL: "drop" (recorded 
 DEDUPE_NEAR_MIN_TOKENS = 20  # no SimHash for texts with fewer content words (exact match only)
 DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
 DEDUPE_SHINGLE_ENABLED = True  # MinHash LSH stage: lsh_keys, verified copy/excerpt/extended links
-DEDUPE_MAX_SHINGLE_CANDIDATES = 64  # LSH candidates verified per item (most shared band keys first); cuts counted in newscrawl/dedupe/shingle_candidates_capped
+DEDUPE_MAX_SHINGLE_CANDIDATES = 128  # LSH candidates verified per item (most shared band keys first); cuts counted in newscrawl/dedupe/shingle_candidates_capped
 
 # --- MongoDB ------------------------------------------------------------------
 MONGO_ENABLED = True

@@ -112,19 +112,19 @@ _PROJECTION = {
 }
 _LSH_PROJECTION = {**_PROJECTION, "body_norm": 1, "lead_norm": 1, LSH_FIELD: 1}
 
-DEFAULT_MAX_SHINGLE_CANDIDATES = 64
-"""Stage-4 candidates verified per item (``DEDUPE_MAX_SHINGLE_CANDIDATES``), those sharing
-the most LSH band keys with it for half of them, the largest part of the shorter text's
-keys (:func:`_share`) for the other half (:func:`_top`).  A copy,
-excerpt or extended copy shares the band keys of every window it has in common with the
-item (at Jaccard >= 0.7 a window shares each of its 16 band keys with probability >= 0.34
-and at least one with 0.9999), while a story that only repeats a sentence or two shares
-a key of one window now and then.  64 verifications cost ~0.4 ms (~6 us each).
-``benchmarks/bench_dedupe.py --pipeline`` (stories recombining shared real paragraphs:
-52 candidates per stage-4 item, up to 174, growing with the crawl): 113 of 400 items
-capped, 395/400 decisions as without the cap -- the 5 others are ``extended`` items
-containing more short stored items than the cap, linked to another of them or (1) to
-none."""
+DEFAULT_MAX_SHINGLE_CANDIDATES = 128
+"""Stage-4 candidates verified per item (``DEDUPE_MAX_SHINGLE_CANDIDATES``): half of them
+those sharing the most LSH band keys with the item, the other half those sharing the
+largest part of the shorter text's keys (:func:`_top`, :func:`_share`).  A copy, excerpt
+or extended copy shares the band keys of every window it has in common with the item (at
+Jaccard >= 0.7 a window shares each of its 16 band keys with probability >= 0.34 and at
+least one with 0.9999), while a story that only repeats a sentence or two shares a key
+of one window now and then, so the links the cap can lose are those found through one
+or two keys.  Why 128: ``benchmarks/bench_dedupe.py --pipeline`` (400 stories
+recombining shared real paragraphs: 52 candidates per stage-4 item, up to 174, growing
+with the crawl) keeps 400/400 decisions of the uncapped index at 128 (12 items capped),
+395/400 at 64, 381/400 at 32; a verification costs ~6 us, so 128 bound the stage at
+~0.8 ms per item whatever the size of the crawl."""
 
 _MASK64 = (1 << 64) - 1
 

@@ -71,7 +71,7 @@ storage pipeline reports it, once, and stops the crawl.
 Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
 ``DEDUPE_MAX_CANDIDATES`` (1000), ``DEDUPE_SHINGLE_ENABLED`` (True: the MinHash LSH
-stage), ``DEDUPE_MAX_SHINGLE_CANDIDATES`` (64: stage-4 candidates verified per item,
+stage), ``DEDUPE_MAX_SHINGLE_CANDIDATES`` (128: stage-4 candidates verified per item,
 those sharing the most LSH band keys first, see
 :data:`newscrawl.dedupe.index.DEFAULT_MAX_SHINGLE_CANDIDATES`; each item where the cap
 cut candidates is counted as ``newscrawl/dedupe/shingle_candidates_capped``, the first
