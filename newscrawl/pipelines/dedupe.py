@@ -72,7 +72,7 @@ Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
 ``DEDUPE_MAX_CANDIDATES`` (1000), ``DEDUPE_SHINGLE_ENABLED`` (True: the MinHash LSH
 stage), ``DEDUPE_MAX_SHINGLE_CANDIDATES`` (128: stage-4 candidates verified per item,
-those sharing the most LSH band keys first, see
+those sharing the most LSH band keys with it, see
 :data:`newscrawl.dedupe.index.DEFAULT_MAX_SHINGLE_CANDIDATES`; each item where the cap
 cut candidates is counted as ``newscrawl/dedupe/shingle_candidates_capped``, the first
 one logged at INFO), plus the ``MONGO_*`` settings of :mod:`newscrawl.storage.client`.
@@ -222,8 +222,9 @@ class DedupePipeline:
         if not self._capped_logged:
             self._capped_logged = True
             logger.info(
-                "Dedupe: %s has more than %d shingle candidates (DEDUPE_MAX_SHINGLE_CANDIDATES); the ones sharing "
-                "the most LSH band keys were verified. Items where this happens are counted in %s",
+                "Dedupe: %s has more than %d shingle candidates (DEDUPE_MAX_SHINGLE_CANDIDATES); those sharing "
+                "the most LSH band keys with it were verified, the others not. Items where this happens are "
+                "counted in %s",
                 item.get("canonical_url"), self.max_shingle_candidates, STATS_PREFIX + "shingle_candidates_capped",
             )
 
