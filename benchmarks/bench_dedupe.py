@@ -33,6 +33,16 @@ their variants) scored through the real index: found / total per kind of edit, S
 only (the dedupe before the MinHash stage) beside SimHash + MinHash LSH, and the
 precision.  Run: ``.venv/bin/python benchmarks/bench_dedupe.py`` (about 2 minutes;
 ``--speed`` or ``--quality`` for one part).
+
+``--pipeline [N]`` (issue 14; N items, 400 by default): per-item cost of the dedupe pipeline's fingerprint step and
+``decide`` on a realistic mix -- stories whose paragraphs recombine the real sentences of
+the labelled set's bodies (so many stories share paragraphs, like wire copy), 15% exact
+copies on another site, 15% copies with one sentence replaced, 10% short items (a
+story's first two paragraphs) -- the current code ("after") beside the code before
+issue 14 ("before": SimHash from the list of features, one datasketch MinHash and
+re-hashed shingles per window, every LSH candidate verified with two Python sets, no
+reuse for exact copies), same items in the same run, as ratios; and whether the two
+made the same decisions.
 """
 
 from __future__ import annotations
@@ -312,7 +322,200 @@ def quality() -> None:
               f"({fp} of {neg} unrelated pairs linked)")
 
 
+# --- --pipeline: fingerprint + decide per item, before / after issue 14 -------------------
+
+def _old_profile(text: str) -> ShingleProfile:
+    """shingle_profile as it was: per window, the tokens re-shingled and one MinHash."""
+    from newscrawl.dedupe.fingerprints import (
+        MAX_WINDOWS, MIN_SHINGLE_TOKENS, WINDOW_TOKENS, _band_keys, _paragraph_tokens, _shingles,
+    )
+
+    toks, starts = _paragraph_tokens(text)
+    shingles = array("I", sorted(set(_shingles(toks))))
+    keys: set[int] = set()
+    if len(toks) >= MIN_SHINGLE_TOKENS:
+        for s in [s for s in starts if len(toks) - s >= MIN_SHINGLE_TOKENS][:MAX_WINDOWS]:
+            keys |= _band_keys(_shingles(toks[s : s + WINDOW_TOKENS]))
+    return ShingleProfile(shingles, sorted(keys), len(toks))
+
+
+def _old_fingerprint(pipe, item) -> ShingleProfile:
+    from simhash import Simhash
+
+    from newscrawl.dedupe.fingerprints import content_hash, features, fingerprint_text
+    from newscrawl.dedupe.index import LSH_FIELD
+
+    item["canonical_url"] = item["url"]
+    item["content_hash"] = content_hash(item["title_norm"], item["body_norm"])
+    text = fingerprint_text(item)
+    feats = features(text)
+    fp = Simhash(list(feats), f=64).value if len(feats) >= 20 else None
+    item["simhash"] = None if fp is None else to_signed64(fp)
+    item["simhash_bands"] = None if fp is None else list(bands(fp))
+    for name, b in zip(BAND_FIELDS, item["simhash_bands"] or (None,) * 4):
+        item[name] = b
+    profile = _old_profile(text)
+    item[LSH_FIELD] = profile.keys or None
+    return profile
+
+
+def _old_decide(idx, item, profile, seen: list[int]):
+    """MemoryDedupeIndex.decide as it was: stages 1-3 unchanged; stage 4 verifies every
+    LSH candidate with ``shingle_relation`` (two Python sets per candidate)."""
+    from newscrawl.dedupe.fingerprints import shingle_relation
+    from newscrawl.dedupe.index import _choose_shingle
+
+    m = idx.decide({**dict(item), "lsh_keys": None}, (), profile)
+    if m is not None or not item.get("lsh_keys"):
+        return m
+    found = idx._lsh.find(item["lsh_keys"])
+    found.discard(item.get("canonical_url"))
+    seen.append(len(found))
+    mine = profile.shingles
+    scored = []
+    for e in sorted((idx._by_url[u] for u in found), key=lambda e: e.seq):
+        rel = shingle_relation(mine, e.shingles) if e.shingles is not None else None
+        if rel is not None:
+            scored.append((e, rel, "memory"))
+    return _choose_shingle(item, scored)
+
+
+def _mix(count: int, rng: random.Random) -> list[dict]:
+    from tests import dedupe_corpus as corpus
+
+    pool = [x for d in corpus.originals().values() for p in d.paragraphs for x in corpus._sentences(p)]
+    stories: list[tuple[str, list[str]]] = []
+    out = []
+    for j in range(count):
+        r = rng.random()
+        title = f"خبر رقم {j}"
+        if stories and r < 0.15:
+            title, paras = rng.choice(stories)  # exact copy (title and body)
+        elif stories and r < 0.30:
+            paras = list(rng.choice(stories)[1])
+            k = rng.randrange(len(paras))
+            paras[k] = " ".join(rng.sample(pool, 2))  # one paragraph replaced
+        elif stories and r < 0.40:
+            paras = rng.choice(stories)[1][:2]  # a short item
+        else:
+            paras = [" ".join(rng.sample(pool, rng.randint(1, 3))) for _ in range(rng.randint(4, 9))]
+            stories.append((title, paras))
+        site = f"site{rng.randrange(12)}"
+        out.append({"url": f"https://{site}.example/{j}", "site": site, "title": title, "body": list(paras)})
+    return out
+
+
+def intersection_ways() -> None:
+    """One candidate's verification at ~300 shingles (half shared): the ways issue 14 weighed."""
+    import timeit
+
+    import numpy as np
+
+    rng = random.Random(300)
+    a = sorted({rng.getrandbits(32) for _ in range(300)})
+    b = sorted(set(a[:150]) | {rng.getrandbits(32) for _ in range(150)})
+    mine, theirs = array("I", a), array("I", b)
+    mine_set, mine_np = set(mine), np.frombuffer(mine, dtype=np.uint32)
+    ways = {
+        "two Python sets (before)": lambda: len(set(mine) & set(theirs)),
+        "item set, .intersection(array)": lambda: len(mine_set.intersection(theirs)),
+        "numpy intersect1d (used)": lambda: len(np.intersect1d(
+            mine_np, np.frombuffer(theirs, dtype=np.uint32), assume_unique=True)),
+    }
+    print("one verification, 300 vs 300 shingles (150 shared), us:")
+    for name, fn in ways.items():
+        assert fn() == 150
+        print(f"  {name:<32}{min(timeit.repeat(fn, number=2000, repeat=5)) / 2000 * 1e6:>8.1f}")
+    print()
+
+
+def pipeline(count: int = 400) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.items import ArticleItem
+    from newscrawl.pipelines.dedupe import DedupePipeline
+    from newscrawl.text.arabic import match_key
+
+    rng = random.Random(14)
+    raw = _mix(count, rng)
+    normed = [
+        {**r, "title_norm": match_key(r["title"]), "body_norm": "\n".join(k for k in map(match_key, r["body"]) if k)}
+        for r in raw
+    ]
+    results = {}
+    for rnd in range(2):  # before, after, before, after: the minimum per mode
+        for mode in ("before", "after"):
+            crawler = get_crawler(settings_dict={"MONGO_ENABLED": False})
+            pipe = DedupePipeline.from_crawler(crawler)
+            pipe.open_spider()
+            t_fp = t_dec = 0.0
+            decisions, seen = [], []
+            gc.collect()
+            for r in normed:
+                item = ArticleItem(**r)
+                t0 = time.process_time()
+                if mode == "after":
+                    profile, key = pipe._fingerprint(item)
+                else:
+                    profile, key = _old_fingerprint(pipe, item), None
+                t1 = time.process_time()
+                if mode == "after":
+                    m = pipe.index.decide(item, (), profile)
+                else:
+                    m = _old_decide(pipe.index, item, profile, seen)
+                t2 = time.process_time()
+                t_fp += t1 - t0
+                t_dec += t2 - t1
+                decisions.append(None if m is None else (m.kind, m.canonical_url, m.relation))
+                pipe._apply(item, m, profile, key)
+            stats = crawler.stats.get_stats()
+            prev = results.get(mode)
+            if prev is None or t_fp + t_dec < prev["fp"] + prev["dec"]:
+                results[mode] = {"fp": t_fp / count, "dec": t_dec / count, "decisions": decisions, "seen": seen,
+                                 "capped": pipe.index.shingle_candidates_capped,
+                                 "reused": stats.get("newscrawl/dedupe/fingerprints_reused", 0)}
+    b, a = results["before"], results["after"]
+    same = sum(x == y for x, y in zip(b["decisions"], a["decisions"]))
+    print(f"dedupe pipeline, {count} items (stories recombining {len(set(x for r in raw for x in r['body']))} "
+          "distinct real paragraphs; 15% exact copies, 15% edited copies, 10% short items)")
+    print(f"{'per item, ms (CPU)':<22}{'before':>10}{'after':>10}{'before/after':>14}")
+    for name, k in (("fingerprint", "fp"), ("decide", "dec")):
+        print(f"{name:<22}{b[k] * 1e3:>10.3f}{a[k] * 1e3:>10.3f}{b[k] / a[k]:>14.1f}")
+    tb, ta = b["fp"] + b["dec"], a["fp"] + a["dec"]
+    print(f"{'fingerprint + decide':<22}{tb * 1e3:>10.3f}{ta * 1e3:>10.3f}{tb / ta:>14.1f}")
+    n_seen = b["seen"] or [0]
+    print(f"LSH candidates per stage-4 item: mean {sum(n_seen) / len(n_seen):.0f}, max {max(n_seen)} "
+          f"(items capped at {DedupePipeline.from_crawler(get_crawler()).max_shingle_candidates}: {a['capped']}); "
+          f"fingerprints reused: {a['reused']}")
+    print(f"same decision before and after: {same}/{count}")
+    for j, (x, y) in enumerate(zip(b["decisions"], a["decisions"])):
+        if x != y:
+            print(f"  item {j}: before {x}, after {y}")
+    # the cap: decisions kept and decide cost by DEDUPE_MAX_SHINGLE_CANDIDATES
+    print(f"\n{'DEDUPE_MAX_SHINGLE_CANDIDATES':<30}{'decide ms':>10}{'capped':>8}{'same as before':>16}")
+    for cap in (8, 16, 32, 64, 128, 100_000):
+        crawler = get_crawler(settings_dict={"MONGO_ENABLED": False, "DEDUPE_MAX_SHINGLE_CANDIDATES": cap})
+        pipe = DedupePipeline.from_crawler(crawler)
+        pipe.open_spider()
+        t_dec, decisions = 0.0, []
+        for r in normed:
+            item = ArticleItem(**r)
+            profile, key = pipe._fingerprint(item)
+            t0 = time.process_time()
+            m = pipe.index.decide(item, (), profile)
+            t_dec += time.process_time() - t0
+            decisions.append(None if m is None else (m.kind, m.canonical_url, m.relation))
+            pipe._apply(item, m, profile, key)
+        same = sum(x == y for x, y in zip(b["decisions"], decisions))
+        print(f"{cap:<30}{t_dec / count * 1e3:>10.3f}{pipe.index.shingle_candidates_capped:>8}{same:>12}/{count}")
+
+
 def main() -> None:
+    if "--pipeline" in sys.argv:
+        at = sys.argv.index("--pipeline") + 1
+        intersection_ways()
+        pipeline(int(sys.argv[at]) if at < len(sys.argv) and sys.argv[at].isdigit() else 400)
+        return
     if "--quality" not in sys.argv:
         speed()
     if "--speed" not in sys.argv:

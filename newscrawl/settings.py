@@ -94,6 +94,7 @@ DEDUPE_MEMORY_ENTRIES = 5000  # newest articles kept in memory in front of Mongo
 DEDUPE_NEAR_MIN_TOKENS = 20  # no SimHash for texts with fewer content words (exact match only)
 DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
 DEDUPE_SHINGLE_ENABLED = True  # MinHash LSH stage: lsh_keys, verified copy/excerpt/extended links
+DEDUPE_MAX_SHINGLE_CANDIDATES = 128  # LSH candidates verified per item (most shared band keys first); cuts counted in newscrawl/dedupe/shingle_candidates_capped
 
 # --- MongoDB ------------------------------------------------------------------
 MONGO_ENABLED = True

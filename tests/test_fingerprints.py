@@ -249,3 +249,49 @@ def test_recall_by_distance_is_monotone_and_reaches_one(scored):
     assert recalls == sorted(recalls)
     assert round(recalls[5], 3) == 0.905 and recalls[11] == 1.0
     assert all(not _predict(r, 12) for r in scored if not r[0])
+
+
+# --- the faster fingerprint paths give the stored values ------------------------------------
+
+def _texts():
+    out = set()
+    for a, b, _ in corpus.all_pairs():
+        for d in (a, b):
+            out.add("\n".join(k for k in (match_key(p) for p in d.paragraphs) if k))
+    return sorted(out)
+
+
+def _reference_keys(text):
+    """Band keys as they were computed before the vectorised path (and as stored in
+    MongoDB by earlier crawls): per window, the window's tokens re-shingled and one
+    ``datasketch.MinHash.update_batch``."""
+    from newscrawl.dedupe.fingerprints import (
+        MAX_WINDOWS, MIN_SHINGLE_TOKENS, WINDOW_TOKENS, _band_keys, _paragraph_tokens, _shingles,
+    )
+
+    toks, starts = _paragraph_tokens(text)
+    keys = set()
+    if len(toks) >= MIN_SHINGLE_TOKENS:
+        for s in [s for s in starts if len(toks) - s >= MIN_SHINGLE_TOKENS][:MAX_WINDOWS]:
+            keys |= _band_keys(_shingles(toks[s : s + WINDOW_TOKENS]))
+    return sorted(keys)
+
+
+def test_vectorised_band_keys_and_counted_simhash_equal_the_library_paths():
+    from newscrawl.dedupe.fingerprints import shingle_profile
+
+    texts = _texts()
+    assert len(texts) >= 60
+    with_keys = 0
+    for text in texts:
+        prof = shingle_profile(text)
+        assert prof.keys == _reference_keys(text)
+        with_keys += bool(prof.keys)
+        feats = features(text)
+        assert simhash64_features(feats) == (Simhash(list(feats), f=64).value if feats else 0)
+    assert with_keys >= 50  # the comparison covered real multi-window texts
+    # values computed before this change pin the keys across library upgrades (earlier
+    # crawls stored them in MongoDB): 6 windows x 16 bands of the youm7 body
+    body = "\n".join(k for k in (match_key(p) for p in corpus.originals()["youm7.com"].paragraphs) if k)
+    keys = shingle_profile(body).keys
+    assert len(keys) == 96 and keys[:2] == [-9192730008578898249, -9137561781248420044]

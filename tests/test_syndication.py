@@ -361,3 +361,118 @@ def test_shingle_stage_can_be_switched_off():
     alone = off.push(article("https://b.example/1", "b", real))
     assert (linked["duplicate_kind"], linked["duplicate_relation"]) == ("shingle", "copy")
     assert alone["lsh_keys"] is None and alone["duplicate_of"] is None
+
+
+# --- bounded verification: candidates ranked by shared band keys (issue 14) -----------------
+
+def _story_and_its_short_items(docs):
+    """The youm7 story (www.youm7.com) and short items cut from it at each paragraph
+    start (agency<i>.example): every one is a stage-4 candidate of a copy of the story,
+    the story itself sharing by far the most band keys.  Plus that copy (5% of the words
+    changed, SimHash removed so stage 4 decides)."""
+    o = docs["youm7.com"]
+    stored = [corpus.as_item(o, "https://www.youm7.com/story/1")]
+    for start in range(len(o.paragraphs)):
+        short = corpus.short_item(o.paragraphs, start)
+        if short is not None:
+            stored.append(corpus.as_item(corpus.Doc(o.site, o.title, short), f"https://agency{start}.example/1"))
+    copy = next(x for x in corpus.variants("youm7.com") if x.kind == "words5")
+    probe, prof = corpus.as_item(copy, "https://b.example/1")
+    probe["simhash"] = None
+    return stored, probe, prof
+
+
+def test_shingle_candidates_ranked_by_shared_band_keys_and_capped(docs):
+    stored, probe, prof = _story_and_its_short_items(docs)
+    assert len(stored) == 7
+    found = {}
+    for cap in (64, 2, 1):
+        idx = MemoryDedupeIndex(max_shingle_candidates=cap)
+        for item, p in stored:
+            idx.record(item, p)
+        shared = idx._lsh.shared(probe[LSH_FIELD])
+        assert len(shared) == 7 and max(shared, key=shared.get) == "https://www.youm7.com/story/1"
+        m = idx.decide(probe, (), prof)
+        found[cap] = (m.kind, m.canonical_url, m.relation, round(m.similarity, 4), idx.shingle_candidates_capped)
+        ranked = [e.canonical_url for e, _ in idx._shingle_candidates(probe["canonical_url"], probe[LSH_FIELD], [])]
+        # the first half of the cap by shared keys: the story first
+        assert ranked[: (cap + 1) // 2] == sorted(shared, key=lambda u: -shared[u])[: min(7, (cap + 1) // 2)]
+        assert len(ranked) == min(cap, 7)
+    # the ranked cut keeps the decision; each capped decide is counted once
+    assert found[64] == ("shingle", "https://www.youm7.com/story/1", "copy", found[64][3], 0)
+    assert found[2][:4] == found[1][:4] == found[64][:4] and found[2][4] == found[1][4] == 1
+    with pytest.raises(ValueError):
+        MemoryDedupeIndex(max_shingle_candidates=0)
+
+
+def test_mongo_candidates_ranked_and_capped_before_shingling(mongo_db, docs):
+    client, name, _ = mongo_db
+    coll = client[name].articles
+    coll.create_indexes(DEDUPE_INDEXES)
+    stored, probe, prof = _story_and_its_short_items(docs)
+    coll.insert_many([dict(item) for item, _ in stored])
+    idx = MongoDedupeIndex(coll, memory=MemoryDedupeIndex(max_shingle_candidates=2))
+    remote = idx.fetch(probe)
+    shingled = [e for e in remote if e.shingles is not None]
+    shared = {e.canonical_url: len(set(probe[LSH_FIELD]) & set(e.lsh_keys)) for e in shingled}
+    best = MemoryDedupeIndex()
+    for item, p in stored:
+        best.record(item, p)
+    expected = best._lsh.shared(probe[LSH_FIELD])
+    assert remote.shingle_cut == 5 and len(shingled) == 2
+    assert shared == {u: expected[u] for u in shared}
+    assert sorted(shared.values(), reverse=True) == sorted(expected.values(), reverse=True)[:2]
+    m = idx.decide(probe, remote, prof)
+    assert (m.kind, m.source, m.relation, m.canonical_url) == ("shingle", "mongo", "copy", "https://www.youm7.com/story/1")
+    assert idx.shingle_candidates_capped == 1
+
+
+def test_pipeline_counts_capped_items_and_reuses_fingerprints_of_identical_text(docs):
+    from newscrawl.dedupe.fingerprints import features, simhash64_features, to_signed64
+    from tests.test_dedupe import Run, article
+
+    o = docs["youm7.com"]
+    run = Run(DEDUPE_MAX_SHINGLE_CANDIDATES=1)
+    first = run.push(article("https://www.youm7.com/story/1", "youm7", o))
+    text = first["body_norm"]
+    assert first["lsh_keys"] == shingle_profile(text).keys and run.stat("fingerprints_reused") is None
+    # the same text on another site: exact copy, fingerprints taken from the recorded entry
+    copy = run.push(article("https://agency.example/1", "agency", o))
+    assert run.stat("fingerprints_reused") == 1 and copy["duplicate_kind"] == "exact"
+    assert copy["simhash"] == first["simhash"] == to_signed64(simhash64_features(features(text)))
+    assert copy["lsh_keys"] == first["lsh_keys"] and copy["sh0"] == first["sh0"]
+    entry = run.pipe.index._by_url["https://agency.example/1"]
+    assert list(entry.shingles) == list(shingle_profile(text).shingles) and entry.tokens == shingle_profile(text).tokens
+    # same content hash but a standfirst the body lacks: another fingerprint text, computed
+    led = article("https://other.example/1", "other", o)
+    led["lead_norm"] = match_key("ملخص لا يرد في متن الخبر عن الاجتماع الوزاري اليوم")
+    led = run.push(led)
+    assert run.stat("fingerprints_reused") == 1 and led["content_hash"] == first["content_hash"]
+    assert led["lsh_keys"] == shingle_profile(led["lead_norm"] + "\n" + text).keys != first["lsh_keys"]
+    # short items cut from the story: each has more than one candidate, the cap keeps one
+    for start in range(1, 4):
+        run.push(article(f"https://agency{start}.example/1", f"agency{start}",
+                         paragraphs=corpus.short_item(o.paragraphs, start), title=o.title))
+    assert run.stat("shingle_candidates_capped") == run.pipe.index.shingle_candidates_capped >= 2
+    with pytest.raises(ValueError):
+        Run(DEDUPE_MAX_SHINGLE_CANDIDATES=0)
+
+
+def test_unsorted_shingles_are_sorted_when_recorded_and_verified_like_shingle_relation(docs):
+    from array import array
+
+    from newscrawl.dedupe.fingerprints import ShingleProfile
+
+    short = corpus.short_original("lbcgroup.tv")
+    copy = corpus.syndication_variants("lbcgroup.tv")[4]
+    item, prof = corpus.as_item(short, "https://a.example/1")
+    shuffled = ShingleProfile(array("I", list(reversed(prof.shingles)) + list(prof.shingles[:5])), prof.keys, prof.tokens)
+    idx = MemoryDedupeIndex()
+    entry = idx.record(item, shuffled)
+    assert list(entry.shingles) == list(prof.shingles)
+    probe, pprof = corpus.as_item(copy, "https://b.example/1")
+    probe["simhash"] = None  # stage 4 decides
+    m = idx.decide(probe, (), pprof)
+    assert m.kind == "shingle"
+    assert (m.relation, m.similarity) == shingle_relation(pprof.shingles, prof.shingles) == ("copy", m.similarity)
+    assert 0.9 < m.similarity < 1

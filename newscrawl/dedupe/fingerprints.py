@@ -49,9 +49,13 @@ from __future__ import annotations
 import hashlib
 import struct
 from array import array
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash
+from datasketch.minhash import _fmix
 from simhash import Simhash
 
 from newscrawl.text.arabic import match_key, tokens
@@ -80,6 +84,8 @@ __all__ = [
     "shingle_hashes",
     "shingle_profile",
     "shingle_relation",
+    "relation_of_counts",
+    "MIN_SHINGLE_SET",
 ]
 
 NEAR_DISTANCE = 3
@@ -123,10 +129,22 @@ def simhash64_features(feats: list[str]) -> int:
     hash (the last 8 bytes of MD5 of the UTF-8 feature), as in Charikar's construction.
     The features are hashed as UTF-8 strings, so Arabic is handled like any script: we
     never hand text to the library's own tokenizer.
+
+    The features go to the library as ``{feature: count}`` (its weighted form: the
+    same bit sums, one MD5 per distinct feature instead of one per occurrence) and the
+    MD5 digests of recent features are cached (:func:`_md5`, 64k entries: news text is
+    Zipfian, most words of a page were hashed on earlier pages) -- the same value as
+    ``Simhash(list(feats))``, checked on the labelled set in ``tests/test_fingerprints.py``.
     """
     if not feats:
         return 0
-    return Simhash(list(feats), f=64).value
+    return Simhash(Counter(feats), f=64, hashfunc=_md5).value
+
+
+@lru_cache(maxsize=65536)
+def _md5(feature: bytes) -> bytes:
+    """MD5 digest of a UTF-8 feature (the ``simhash`` package's own hash), cached."""
+    return hashlib.md5(feature).digest()
 
 
 def simhash64(text_norm: str) -> int:
@@ -228,6 +246,11 @@ def _identity(x):
 
 
 _MINHASH_TEMPLATE = MinHash(num_perm=LSH_BANDS * LSH_ROWS, seed=_MINHASH_SEED, hashfunc=_identity)
+if _MINHASH_TEMPLATE.scheme != "affine32":  # pragma: no cover - a datasketch upgrade changed the default
+    raise ImportError(f"datasketch MinHash default scheme is {_MINHASH_TEMPLATE.scheme!r}, expected 'affine32': "
+                      "the vectorised band keys (_window_minhashes) would no longer match stored lsh_keys")
+_PERM_A, _PERM_B = (np.asarray(p, dtype=np.uint32) for p in _MINHASH_TEMPLATE.permutations)
+_BAND_PREFIX = [struct.pack("<B", b) for b in range(LSH_BANDS)]
 
 
 def _hash32(shingle: str) -> int:
@@ -275,14 +298,37 @@ class ShingleProfile:
 
 
 def _band_keys(window_shingles: list[int]) -> set[int]:
+    """Band keys of one window through ``datasketch.MinHash.update_batch`` (the
+    definition; :func:`shingle_profile` computes the same keys for all windows at once
+    with :func:`_window_minhashes`)."""
     m = _MINHASH_TEMPLATE.copy()
     m.update_batch(window_shingles)
-    hv = [int(v) & _MASK32 for v in m.hashvalues]
-    out = set()
-    for b in range(LSH_BANDS):
-        raw = struct.pack(f"<B{LSH_ROWS}I", b, *hv[b * LSH_ROWS : (b + 1) * LSH_ROWS])
-        out.add(int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little", signed=True))
-    return out
+    return _keys_of_minhash(np.asarray(m.hashvalues, dtype=np.uint32))
+
+
+def _keys_of_minhash(hashvalues: np.ndarray) -> set[int]:
+    """The ``LSH_BANDS`` band keys of one MinHash signature (``uint32[LSH_BANDS * LSH_ROWS]``):
+    ``blake2b-64(<B band><LSH_ROWS x uint32 little-endian>)`` as signed int64."""
+    raw = hashvalues.astype("<u4").tobytes()
+    width = 4 * LSH_ROWS
+    return {
+        int.from_bytes(hashlib.blake2b(_BAND_PREFIX[b] + raw[b * width : (b + 1) * width], digest_size=8).digest(),
+                       "little", signed=True)
+        for b in range(LSH_BANDS)
+    }
+
+
+def _window_minhashes(hashes: np.ndarray, spans: list[tuple[int, int]]) -> list[np.ndarray]:
+    """MinHash signatures (``uint32[48]`` each) of the shingle windows ``hashes[lo:hi]``
+    for each ``(lo, hi)`` in ``spans`` -- the arithmetic of ``datasketch.MinHash.update_batch``
+    (scheme ``affine32``: MurmurHash3 finalizer, then ``a * h + b mod 2**32`` with the
+    template's permutations, minimum per permutation), applied once to every shingle
+    position instead of once per window it falls in.  Same values as
+    :func:`_band_keys` (``tests/test_fingerprints.py`` compares them on real texts)."""
+    end = max(hi for _, hi in spans)
+    hv = _fmix(hashes[:end].reshape(-1, 1), 32)
+    phv = hv * _PERM_A + _PERM_B  # uint32, wraps mod 2**32 like the library
+    return [phv[lo:hi].min(axis=0) for lo, hi in spans]
 
 
 def shingle_profile(text_norm: str) -> ShingleProfile:
@@ -297,12 +343,18 @@ def shingle_profile(text_norm: str) -> ShingleProfile:
     longer story.
     """
     toks, starts = _paragraph_tokens(text_norm)
-    shingles = array("I", sorted(set(_shingles(toks))))
+    positional = _shingles(toks)  # shingle i = tokens [i, i + SHINGLE_WORDS)
+    shingles = array("I", sorted(set(positional)))
     keys: set[int] = set()
     if len(toks) >= MIN_SHINGLE_TOKENS:
         windows = [s for s in starts if len(toks) - s >= MIN_SHINGLE_TOKENS][:MAX_WINDOWS]
-        for s in windows:
-            keys |= _band_keys(_shingles(toks[s : s + WINDOW_TOKENS]))
+        # the shingles of the window tokens [s, s + WINDOW_TOKENS) are the positional
+        # shingles s .. (window end - SHINGLE_WORDS): a window has >= 20 > SHINGLE_WORDS tokens
+        last = len(toks) - SHINGLE_WORDS + 1
+        spans = [(s, min(s + WINDOW_TOKENS - SHINGLE_WORDS + 1, last)) for s in windows]
+        hashes = np.array(positional, dtype=np.uint32)
+        for sig in _window_minhashes(hashes, spans):
+            keys |= _keys_of_minhash(sig)
     return ShingleProfile(shingles, sorted(keys), len(toks))
 
 
@@ -318,14 +370,27 @@ def shingle_relation(new, stored) -> tuple[str, float] | None:
     Scores are in 0..1.  ``None`` when not linked.
     """
     a, b = set(new), set(stored)
-    small = min(len(a), len(b))
-    if small < MIN_SHINGLE_TOKENS - SHINGLE_WORDS + 1:
+    if min(len(a), len(b)) < MIN_SHINGLE_SET:
         return None
-    inter = len(a & b)
-    if inter / small < CONTAINMENT_MIN:
+    return relation_of_counts(len(a), len(b), len(a & b))
+
+
+MIN_SHINGLE_SET = MIN_SHINGLE_TOKENS - SHINGLE_WORDS + 1
+"""Fewest shingles the smaller of two texts needs for :func:`shingle_relation` to link them."""
+
+
+def relation_of_counts(new: int, stored: int, common: int) -> tuple[str, float] | None:
+    """:func:`shingle_relation` from the sizes of the two shingle sets and of their
+    intersection (``0 <= common <= min(new, stored)``), so a caller that verifies many
+    candidates can count the intersection its own way (the dedupe index: one numpy
+    ``intersect1d`` of two sorted unique arrays per candidate) instead of building sets."""
+    small = min(new, stored)
+    if small < MIN_SHINGLE_SET:
         return None
-    if small / max(len(a), len(b)) >= LENGTH_RATIO:
-        return "copy", inter / (len(a) + len(b) - inter)
-    if len(a) < len(b):
-        return "excerpt", inter / len(a)
-    return "extended", inter / len(b)
+    if common / small < CONTAINMENT_MIN:
+        return None
+    if small / max(new, stored) >= LENGTH_RATIO:
+        return "copy", common / (new + stored - common)
+    if new < stored:
+        return "excerpt", common / new
+    return "extended", common / stored

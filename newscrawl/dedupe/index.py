@@ -68,15 +68,17 @@ from newscrawl.dedupe.fingerprints import (
     bands,
     fingerprint_text,
     from_signed64,
+    relation_of_counts,
     shingle_hashes,
-    shingle_relation,
 )
 
 __all__ = [
     "BAND_FIELDS",
     "LSH_FIELD",
     "DEDUPE_INDEXES",
+    "DEFAULT_MAX_SHINGLE_CANDIDATES",
     "Entry",
+    "Fetched",
     "Match",
     "MemoryDedupeIndex",
     "MongoDedupeIndex",
@@ -108,7 +110,21 @@ _PROJECTION = {
     "duplicate_kind": 1,
     "duplicate_relation": 1,
 }
-_LSH_PROJECTION = {**_PROJECTION, "body_norm": 1, "lead_norm": 1}
+_LSH_PROJECTION = {**_PROJECTION, "body_norm": 1, "lead_norm": 1, LSH_FIELD: 1}
+
+DEFAULT_MAX_SHINGLE_CANDIDATES = 128
+"""Stage-4 candidates verified per item (``DEDUPE_MAX_SHINGLE_CANDIDATES``): half of them
+those sharing the most LSH band keys with the item, the other half those sharing the
+largest part of the shorter text's keys (:func:`_top`, :func:`_share`).  A copy, excerpt
+or extended copy shares the band keys of every window it has in common with the item (at
+Jaccard >= 0.7 a window shares each of its 16 band keys with probability >= 0.34 and at
+least one with 0.9999), while a story that only repeats a sentence or two shares a key
+of one window now and then, so the links the cap can lose are those found through one
+or two keys.  Why 128: ``benchmarks/bench_dedupe.py --pipeline`` (400 stories
+recombining shared real paragraphs: 52 candidates per stage-4 item, up to 174, growing
+with the crawl) keeps 400/400 decisions of the uncapped index at 128 (12 items capped),
+395/400 at 64, 381/400 at 32; a verification costs ~6 us, so 128 bound the stage at
+~0.8 ms per item whatever the size of the crawl."""
 
 _MASK64 = (1 << 64) - 1
 
@@ -128,14 +144,24 @@ class Entry:
     seq: int = 0  # recording order (memory) / result order (Mongo), for ties
     duplicate_relation: str | None = None
     shingles: array | None = field(default=None, compare=False, repr=False)
+    # LSH band keys (array('q'), ~1 KB for an article's 128 keys): the number a candidate
+    # shares with an item ranks it for verification; a memory entry also lends them,
+    # with its shingles and token count, to a later item with the same text
+    lsh_keys: array | None = field(default=None, compare=False, repr=False)
+    tokens: int | None = field(default=None, compare=False, repr=False)
+    # 16-byte blake2b digest of the fingerprint text (set by the dedupe pipeline): an
+    # item with the same digest has the same text, so the same fingerprints
+    text_key: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def first_seen_url(self) -> str:
         return self.duplicate_of or self.canonical_url
 
     @classmethod
-    def from_item(cls, item: Any, seq: int = 0, shingles: array | None = None) -> "Entry":
+    def from_item(cls, item: Any, seq: int = 0, shingles: array | None = None, *,
+                  profile: ShingleProfile | None = None, text_key: bytes | None = None) -> "Entry":
         fp = item.get("simhash")
+        keys = item.get(LSH_FIELD)
         return cls(
             canonical_url=item.get("canonical_url"),
             site=item.get("site"),
@@ -146,11 +172,15 @@ class Entry:
             seq=seq,
             duplicate_relation=item.get("duplicate_relation"),
             shingles=shingles,
+            lsh_keys=array("q", keys) if keys and shingles is not None else None,
+            tokens=profile.tokens if profile is not None else None,
+            text_key=text_key,
         )
 
     @classmethod
     def from_document(cls, doc: dict, seq: int = 0, shingles: array | None = None) -> "Entry":
         fp = doc.get("simhash")
+        keys = doc.get(LSH_FIELD)
         return cls(
             canonical_url=doc.get("canonical_url"),
             site=doc.get("site"),
@@ -161,7 +191,16 @@ class Entry:
             seq=seq,
             duplicate_relation=doc.get("duplicate_relation"),
             shingles=shingles,
+            lsh_keys=array("q", keys) if keys and shingles is not None else None,
         )
+
+
+class Fetched(list):
+    """What :meth:`MongoDedupeIndex.fetch` returns: a ``list`` of :class:`Entry`, plus
+    ``shingle_cut``, the number of stage-4 documents it left unverified (beyond
+    ``max_shingle_candidates``, those sharing the fewest band keys with the item)."""
+
+    shingle_cut: int = 0
 
 
 @dataclass(frozen=True)
@@ -221,6 +260,56 @@ def _choose_shingle(item: Any, scored: Iterable[tuple[Entry, tuple[str, float], 
 
 def _item_shingles(item: Any, profile: ShingleProfile | None) -> array:
     return profile.shingles if profile is not None else shingle_hashes(fingerprint_text(item))
+
+
+class _Top(list):
+    cut = 0
+
+
+def _top(ranked: list[tuple], cap: int) -> "_Top":
+    """The ``cap`` candidates to verify out of ``ranked`` (tuples ``(-shared keys, source,
+    order, -share, ...)``): the first half of the cap (rounded up) by the number of band
+    keys shared (a long copy of the item), the rest by :func:`_share` (a short stored item
+    contained whole in the item, or the long story containing a short item).  ``.cut``:
+    how many were left out."""
+    out = _Top()
+    if len(ranked) <= cap:
+        out.extend(sorted(ranked, key=lambda c: c[:3]))
+        return out
+    ranked.sort(key=lambda c: c[:3])
+    head = (cap + 1) // 2
+    out.extend(ranked[:head])
+    out.extend(sorted(ranked[head:], key=lambda c: (c[3], *c[:3]))[: cap - head])
+    out.cut = len(ranked) - cap
+    return out
+
+
+def _share(shared: int, mine: int, theirs) -> float:
+    """Rank of a stage-4 candidate: the band keys it shares with the item over the key
+    count of the shorter of the two (1.0: every key of the shorter text is shared, as for
+    a short item contained whole in a long story, whichever of the two is stored)."""
+    return shared / max(1, min(mine, len(theirs) if theirs is not None else mine))
+
+
+def _sorted_unique_array(shingles) -> array:
+    """``shingles`` itself when it is a sorted unique ``array('I')`` (as
+    :class:`ShingleProfile` and :func:`shingle_hashes` make them), else such a copy."""
+    if isinstance(shingles, array) and shingles.typecode == "I":
+        a = np.frombuffer(shingles, dtype=np.uint32)
+        if len(a) < 2 or bool((a[1:] > a[:-1]).all()):
+            return shingles
+    return array("I", np.unique(np.fromiter(shingles, dtype=np.uint32)).tobytes())
+
+
+def _as_sorted_unique(shingles) -> np.ndarray:
+    """``uint32`` numpy array of sorted unique shingle hashes (a view when ``shingles``
+    is already a sorted unique ``array('I')``, as :class:`ShingleProfile` keeps them)."""
+    if isinstance(shingles, array) and shingles.typecode == "I":
+        a = np.frombuffer(shingles, dtype=np.uint32)
+        if len(a) < 2 or bool((a[1:] > a[:-1]).all()):
+            return a
+        return np.unique(a)
+    return np.unique(np.fromiter(shingles, dtype=np.uint32))
 
 
 _MAX_RUN = 64
@@ -296,12 +385,17 @@ class _KeyTable:
 
     def find(self, keys: Iterable[int]) -> set[str]:
         """URLs sharing at least one of ``keys``."""
-        keys = list(keys)
-        uids: set[int] = set()
+        return set(self.shared(keys))
+
+    def shared(self, keys: Iterable[int]) -> dict[str, int]:
+        """``{url: how many of keys (distinct) it has}`` for the URLs having at least one."""
+        keys = list(set(keys))
+        counts: dict[int, int] = {}
         for key in keys:
             bucket = self._recent.get(key)
             if bucket:
-                uids.update(bucket)
+                for uid in bucket:
+                    counts[uid] = counts.get(uid, 0) + 1
         if len(self._keys) and keys:
             probe = np.fromiter(keys, dtype=np.int64, count=len(keys))
             b = self._bucket(probe)
@@ -312,13 +406,17 @@ class _KeyTable:
                 inside = pos < hi[:, None]
                 pos = np.where(inside, pos, 0)
                 hits = pos[inside & (self._keys[pos] == probe[:, None])]
-                uids.update(self._ids[hits].tolist())
+                ids = self._ids[hits]
             else:
                 lo = np.searchsorted(self._keys, probe, side="left")
                 hi = np.searchsorted(self._keys, probe, side="right")
-                for a, z in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist()):
-                    uids.update(self._ids[a:z].tolist())
-        return {u for u in (self._url_of[i] for i in uids) if u is not None}
+                ids = np.concatenate([self._ids[a:z] for a, z in zip(lo.tolist(), hi.tolist())])
+            if len(ids):
+                uids, n = np.unique(ids, return_counts=True)
+                for uid, c in zip(uids.tolist(), n.tolist()):
+                    counts[uid] = counts.get(uid, 0) + c
+        url_of = self._url_of
+        return {url_of[uid]: c for uid, c in counts.items() if url_of[uid] is not None}
 
 
 class MemoryDedupeIndex:
@@ -329,13 +427,21 @@ class MemoryDedupeIndex:
     item (about ``4 * n / 65536`` for ``n`` stored random fingerprints, i.e. 6 at 100k),
     each checked by one XOR + popcount (``benchmarks/bench_dedupe.py``: ~9-14 us per
     item, 1.3-1.4x from 1k to 100k stored).  Memory: 4 MiB of slot tables plus about
-    0.75 KB per article.  Not thread-safe: use it from one thread.
+    0.75 KB per article; an article with LSH keys adds its shingles (~1.5 KB), its keys
+    in the key table (12 bytes each) and on its entry (8 bytes each: ~0.8 KB for the
+    ~100 keys of a news story; kept to rank candidates and to lend them to an identical
+    text, :meth:`reusable`).  Not thread-safe: use it from one thread.
     """
 
-    def __init__(self, near_distance: int = NEAR_DISTANCE):
+    def __init__(self, near_distance: int = NEAR_DISTANCE, *,
+                 max_shingle_candidates: int = DEFAULT_MAX_SHINGLE_CANDIDATES):
         if not 0 <= near_distance <= 64:
             raise ValueError(f"near_distance must be 0..64, not {near_distance}")
+        if max_shingle_candidates < 1:
+            raise ValueError(f"max_shingle_candidates must be >= 1, not {max_shingle_candidates}")
         self.near_distance = near_distance
+        self.max_shingle_candidates = max_shingle_candidates
+        self.shingle_candidates_capped = 0  # items whose stage-4 candidates were cut
         self._by_url: dict[str, Entry] = {}
         self._by_hash: dict[str, list[str]] = {}  # content hash -> canonical URLs
         # per band: two 65536-slot lists indexed by the band value (a direct index, no
@@ -355,12 +461,15 @@ class MemoryDedupeIndex:
         return canonical_url in self._by_url
 
     # -- recording -----------------------------------------------------------------
-    def record(self, item: Any, profile: ShingleProfile | None = None) -> Entry:
-        """Add (or replace, same ``canonical_url``) the item's entry.  Raises
-        ``ValueError`` when the item has no ``canonical_url``."""
+    def record(self, item: Any, profile: ShingleProfile | None = None, *, text_key: bytes | None = None) -> Entry:
+        """Add (or replace, same ``canonical_url``) the item's entry.  ``text_key``: the
+        digest of the item's fingerprint text, when its fingerprints (``simhash``,
+        ``lsh_keys``, ``profile``) were computed from that text and may be lent to a
+        later item with the same text (:meth:`reusable`).  Raises ``ValueError`` when
+        the item has no ``canonical_url``."""
         keys = item.get(LSH_FIELD) or ()
-        shingles = _item_shingles(item, profile) if keys else None
-        entry = Entry.from_item(item, next(self._seq), shingles)
+        shingles = _sorted_unique_array(_item_shingles(item, profile)) if keys else None
+        entry = Entry.from_item(item, next(self._seq), shingles, profile=profile, text_key=text_key)
         if not entry.canonical_url:
             raise ValueError("cannot record an item without canonical_url")
         self._remove(entry.canonical_url)
@@ -415,6 +524,17 @@ class MemoryDedupeIndex:
             evicted += 1
         return evicted
 
+    def reusable(self, content_hash: str | None, text_key: bytes) -> Entry | None:
+        """A recorded entry with this content hash whose fingerprints were computed
+        from the text with digest ``text_key`` (see :meth:`record`), or ``None``.  Its
+        ``simhash``, ``lsh_keys``, ``shingles`` and ``tokens`` are those of any text
+        with that digest."""
+        for u in self._by_hash.get(content_hash, ()) if content_hash else ():
+            e = self._by_url[u]
+            if e.text_key == text_key:
+                return e
+        return None
+
     # -- lookup -------------------------------------------------------------------------
     def _near(self, url: str | None, fp: int) -> list[tuple[Entry, int]]:
         """Memory entries sharing a band with ``fp`` (unsigned) and within distance."""
@@ -432,11 +552,29 @@ class MemoryDedupeIndex:
                             found[e_url] = d
         return [(self._by_url[u], d) for u, d in found.items()]
 
-    def _shingle_candidates(self, url: str | None, keys: Iterable[int]) -> list[Entry]:
-        """Memory entries sharing at least one LSH band key, in recording order."""
-        found = self._lsh.find(keys)
-        found.discard(url)
-        return sorted((self._by_url[u] for u in found), key=lambda e: e.seq)
+    def _shingle_candidates(self, url: str | None, keys: list[int], remote: list[Entry],
+                            cut: int = 0) -> list[tuple[Entry, str]]:
+        """Stage-4 candidates to verify: memory entries sharing at least one LSH band
+        key with the item and the ``remote`` entries with shingles, ranked by the number
+        of band keys shared (most first; then memory before MongoDB, then recording /
+        result order) for half of the cap, by :func:`_share` for the other half (:func:`_top`), at most :attr:`max_shingle_candidates` of them.  When that cuts
+        any (or ``cut``: remote ones already cut by :meth:`MongoDedupeIndex.fetch`),
+        :attr:`shingle_candidates_capped` grows by one."""
+        found = self._lsh.shared(keys)
+        found.pop(url, None)
+        wanted = set(keys)
+        ranked = []
+        for u, n in found.items():
+            e = self._by_url[u]
+            ranked.append((-n, 0, e.seq, -_share(n, len(wanted), e.lsh_keys), e, "memory"))
+        for e in remote:
+            if e.shingles is not None and e.canonical_url != url:
+                n = len(wanted.intersection(e.lsh_keys)) if e.lsh_keys is not None else 0
+                ranked.append((-n, 1, e.seq, -_share(n, len(wanted), e.lsh_keys), e, "mongo"))
+        ranked = _top(ranked, self.max_shingle_candidates)
+        if ranked.cut or cut:
+            self.shingle_candidates_capped += 1
+        return [(c[4], c[5]) for c in ranked]
 
     def decide(self, item: Any, remote: Iterable[Entry] = (), profile: ShingleProfile | None = None) -> Match | None:
         """Best match for ``item`` among the memory entries and ``remote`` entries
@@ -446,6 +584,7 @@ class MemoryDedupeIndex:
             by_url = self._by_url.get(url)
             if by_url is not None:
                 return Match("url", by_url, 0, "memory")
+        remote_in = remote
         remote = [e for e in remote if e.canonical_url not in self._by_url]  # memory is newer
         for e in remote:
             if url and e.canonical_url == url:
@@ -470,18 +609,21 @@ class MemoryDedupeIndex:
         keys = item.get(LSH_FIELD)
         if not keys:
             return None
-        local = self._shingle_candidates(url, keys)
-        far = [e for e in remote if e.shingles is not None and e.canonical_url != url]
-        if not local and not far:
+        candidates = self._shingle_candidates(url, keys, remote, getattr(remote_in, "shingle_cut", 0))
+        if not candidates:
             return None
-        mine = _item_shingles(item, profile)
+        # the item's shingles once per decide; a candidate's stay a sorted unique array('I'),
+        # intersected with numpy (no Python set per candidate: ~6 us instead of ~25 at 300
+        # shingles, benchmarks/bench_dedupe.py --pipeline)
+        mine = _as_sorted_unique(_item_shingles(item, profile))
         scored = []
-        for entries, source in ((local, "memory"), (far, "mongo")):
-            for e in entries:
-                if e.shingles is not None:
-                    rel = shingle_relation(mine, e.shingles)
-                    if rel is not None:
-                        scored.append((e, rel, source))
+        for e, source in candidates:
+            # memory entries were made sorted unique array('I') by record(); remote ones are checked
+            theirs = np.frombuffer(e.shingles, dtype=np.uint32) if source == "memory" else _as_sorted_unique(e.shingles)
+            common = len(np.intersect1d(mine, theirs, assume_unique=True))
+            rel = relation_of_counts(len(mine), len(theirs), common)
+            if rel is not None:
+                scored.append((e, rel, source))
         return _choose_shingle(item, scored)
 
     def lookup(self, item: Any, profile: ShingleProfile | None = None) -> Match | None:
@@ -526,19 +668,33 @@ class MongoDedupeIndex:
         for query in queries:
             docs += self.collection.find(query, _PROJECTION).limit(self.max_candidates)
         shingled: dict[str, array] = {}
+        cut = 0
         keys = item.get(LSH_FIELD)
         if keys:
-            for doc in self.collection.find({LSH_FIELD: {"$in": list(keys)}}, _LSH_PROJECTION).limit(self.max_candidates):
+            # rank by band keys shared with the item and compute the shingles (tokenising
+            # the stored text) of the first max_shingle_candidates only: decide() would
+            # not verify the others
+            wanted = set(keys)
+            ranked: dict[str, tuple[float, int, int, dict]] = {}
+            for k, doc in enumerate(
+                    self.collection.find({LSH_FIELD: {"$in": list(keys)}}, _LSH_PROJECTION).limit(self.max_candidates)):
                 url = doc.get("canonical_url")
-                if url and url not in shingled:
-                    shingled[url] = shingle_hashes(fingerprint_text(doc))
-                    docs.append(doc)
-        out, seen = [], set()
+                if url and url not in ranked:
+                    theirs = doc.get(LSH_FIELD) or ()
+                    n = len(wanted.intersection(theirs))
+                    ranked[url] = (-n, 1, k, -_share(n, len(wanted), theirs), doc)
+            best = _top(list(ranked.values()), self.memory.max_shingle_candidates)
+            cut = best.cut
+            for *_, doc in sorted(best, key=lambda r: r[2]):  # result order again
+                shingled[doc["canonical_url"]] = shingle_hashes(fingerprint_text(doc))
+                docs.append(doc)
+        out, seen = Fetched(), set()
         for seq, doc in enumerate(docs):
             url = doc.get("canonical_url")
             if url and url not in seen:
                 seen.add(url)
                 out.append(Entry.from_document(doc, seq, shingled.get(url)))
+        out.shingle_cut = cut
         return out
 
     def decide(self, item: Any, remote: Iterable[Entry] = (), profile: ShingleProfile | None = None) -> Match | None:
@@ -548,6 +704,14 @@ class MongoDedupeIndex:
         """Blocking: queries MongoDB.  Don't call it on the reactor thread."""
         return self.decide(item, self.fetch(item), profile)
 
-    def record(self, item: Any, profile: ShingleProfile | None = None) -> Entry:
+    def record(self, item: Any, profile: ShingleProfile | None = None, *, text_key: bytes | None = None) -> Entry:
         """Memory only; MongoDB is written by the storage pipeline."""
-        return self.memory.record(item, profile)
+        return self.memory.record(item, profile, text_key=text_key)
+
+    def reusable(self, content_hash: str | None, text_key: bytes) -> Entry | None:
+        """:meth:`MemoryDedupeIndex.reusable` (memory only: stored documents carry no text digest)."""
+        return self.memory.reusable(content_hash, text_key)
+
+    @property
+    def shingle_candidates_capped(self) -> int:
+        return self.memory.shingle_candidates_capped

@@ -71,8 +71,16 @@ storage pipeline reports it, once, and stops the crawl.
 Settings: ``DEDUPE_ENABLED`` (True), ``DEDUPE_NEAR_DISTANCE`` (3),
 ``DEDUPE_SAME_SITE`` ("drop" | "keep"), ``DEDUPE_NEAR_MIN_TOKENS`` (20),
 ``DEDUPE_MAX_CANDIDATES`` (1000), ``DEDUPE_SHINGLE_ENABLED`` (True: the MinHash LSH
-stage), ``DEDUPE_MEMORY_ENTRIES`` (5000; 0 = no bound), plus the ``MONGO_*`` settings of
-:mod:`newscrawl.storage.client`.
+stage), ``DEDUPE_MAX_SHINGLE_CANDIDATES`` (128: stage-4 candidates verified per item,
+those sharing the most LSH band keys with it, see
+:data:`newscrawl.dedupe.index.DEFAULT_MAX_SHINGLE_CANDIDATES`; each item where the cap
+cut candidates is counted as ``newscrawl/dedupe/shingle_candidates_capped``, the first
+one logged at INFO), ``DEDUPE_MEMORY_ENTRIES`` (5000; 0 = no bound), plus the ``MONGO_*``
+settings of :mod:`newscrawl.storage.client`.
+
+An item whose content hash and fingerprint text (same digest) are those of an item
+already recorded in this crawl reuses that item's SimHash, LSH keys and shingles instead
+of computing them (identical text, identical fingerprints).
 
 Memory: with MongoDB as the index, the in-memory front keeps the newest
 ``DEDUPE_MEMORY_ENTRIES`` articles of this crawl (at least twice the items that can be on
@@ -85,6 +93,7 @@ in-memory index is then the only one, and grows with the crawl.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Literal
 
@@ -93,7 +102,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
 from newscrawl.text.arabic import match_key
-from newscrawl.dedupe.index import BAND_FIELDS, LSH_FIELD, Match, MemoryDedupeIndex, MongoDedupeIndex
+from newscrawl.dedupe.index import (
+    BAND_FIELDS,
+    DEFAULT_MAX_SHINGLE_CANDIDATES,
+    LSH_FIELD,
+    Match,
+    MemoryDedupeIndex,
+    MongoDedupeIndex,
+)
 from newscrawl.dedupe.fingerprints import (
     MIN_FEATURES,
     NEAR_DISTANCE,
@@ -148,6 +164,10 @@ class DedupePipeline:
         self.min_tokens = settings.getint("DEDUPE_NEAR_MIN_TOKENS", MIN_FEATURES)
         self.max_candidates = settings.getint("DEDUPE_MAX_CANDIDATES", 1000)
         self.shingle_enabled = settings.getbool("DEDUPE_SHINGLE_ENABLED", True)
+        self.max_shingle_candidates = settings.getint("DEDUPE_MAX_SHINGLE_CANDIDATES", DEFAULT_MAX_SHINGLE_CANDIDATES)
+        if self.max_shingle_candidates < 1:
+            raise ValueError(f"DEDUPE_MAX_SHINGLE_CANDIDATES must be >= 1, not {self.max_shingle_candidates}")
+        self._capped_logged = False
         self.mongo_config = MongoConfig.from_settings(settings)
         # the in-memory front of the MongoDB index keeps the newest entries only: the older ones
         # are stored.  At most (MONGO_MAX_PENDING_BATCHES + 1) x MONGO_BATCH_SIZE items are on
@@ -171,7 +191,7 @@ class DedupePipeline:
 
     # -- lifecycle ----------------------------------------------------------------------
     def open_spider(self, spider=None) -> None:
-        memory = MemoryDedupeIndex(self.near_distance)
+        memory = MemoryDedupeIndex(self.near_distance, max_shingle_candidates=self.max_shingle_candidates)
         self.index = memory
         self.mongo_ok = False
         try:
@@ -198,9 +218,10 @@ class DedupePipeline:
             return self._ticker(item)
         if not isinstance(item, ArticleItem):
             return item
-        profile = self._fingerprint(item)
-        if profile is False:
+        done = self._fingerprint(item)
+        if done is False:
             return item
+        profile, text_key = done
         remote = []
         if self.mongo_ok:
             try:
@@ -209,10 +230,25 @@ class DedupePipeline:
                 self._mongo_failed(exc)
             except _MongoUnavailable as exc:
                 self._mongo_failed(exc.error)
-        item = self._apply(item, self.index.decide(item, remote, profile), profile)
+        capped = self.index.shingle_candidates_capped
+        match = self.index.decide(item, remote, profile)
+        if self.index.shingle_candidates_capped > capped:
+            self._capped(item)
+        item = self._apply(item, match, profile, text_key)
         if self.mongo_ok and self.memory_entries and len(self.index) > self.memory_entries:
             self.stats.inc_value(STATS_PREFIX + "memory_evicted", self.index.memory.evict_oldest(self.memory_entries))
         return item
+
+    def _capped(self, item) -> None:
+        self.stats.inc_value(STATS_PREFIX + "shingle_candidates_capped")
+        if not self._capped_logged:
+            self._capped_logged = True
+            logger.info(
+                "Dedupe: %s has more than %d shingle candidates (DEDUPE_MAX_SHINGLE_CANDIDATES); those sharing "
+                "the most LSH band keys with it were verified, the others not. Items where this happens are "
+                "counted in %s",
+                item.get("canonical_url"), self.max_shingle_candidates, STATS_PREFIX + "shingle_candidates_capped",
+            )
 
     def _fetch(self, item):
         """Worker thread: the stored candidates for ``item``; the first lookups ask
@@ -224,9 +260,10 @@ class DedupePipeline:
             self._probed = True
         return self.index.fetch(item)
 
-    def _fingerprint(self, item) -> ShingleProfile | None | Literal[False]:
+    def _fingerprint(self, item) -> tuple[ShingleProfile | None, bytes] | Literal[False]:
         """Set the dedupe fields on ``item``; ``False`` when it has no URL at all, else
-        the shingle profile of its text (``None`` when the shingle stage is off)."""
+        ``(profile, text_key)``: the shingle profile of its text (``None`` when the
+        shingle stage is off) and the 16-byte blake2b digest of that text."""
         raw = item.get("canonical_url") or item.get("url")
         if not raw:
             self.stats.inc_value(STATS_PREFIX + "no_url")
@@ -244,6 +281,10 @@ class DedupePipeline:
             body = "\n".join(k for k in (match_key(p) for p in item.get("body") or []) if k)
         item["content_hash"] = content_hash(title, body)
         text = fingerprint_text(item)
+        text_key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        same = self.index.reusable(item["content_hash"], text_key)
+        if same is not None:
+            return self._reuse(item, same), text_key
         feats = features(text)
         if len(feats) >= max(1, self.min_tokens):
             fp = simhash64_features(feats)
@@ -258,16 +299,36 @@ class DedupePipeline:
                 item[name] = None
         profile = shingle_profile(text) if self.shingle_enabled else None
         item[LSH_FIELD] = profile.keys if profile is not None and profile.keys else None
+        return profile, text_key
+
+    def _reuse(self, item, entry) -> ShingleProfile | None:
+        """Set the fingerprint fields of ``item`` from ``entry``, an item recorded in
+        this crawl with the same fingerprint text (:meth:`MemoryDedupeIndex.reusable`),
+        and return its shingle profile: what :meth:`_fingerprint` would compute."""
+        self.stats.inc_value(STATS_PREFIX + "fingerprints_reused")
+        fp = entry.simhash
+        item["simhash"] = None if fp is None else to_signed64(fp)
+        item["simhash_bands"] = None if fp is None else list(bands(fp))
+        for name, b in zip(BAND_FIELDS, item["simhash_bands"] or (None,) * len(BAND_FIELDS)):
+            item[name] = b
+        if not self.shingle_enabled:
+            item[LSH_FIELD] = None
+            return None
+        if entry.lsh_keys is None or entry.tokens is None:  # under MIN_SHINGLE_TOKENS: cheap to compute
+            profile = shingle_profile(fingerprint_text(item))
+        else:
+            profile = ShingleProfile(entry.shingles, entry.lsh_keys.tolist(), entry.tokens)
+        item[LSH_FIELD] = profile.keys or None
         return profile
 
-    def _apply(self, item, match: Match | None, profile: ShingleProfile | None = None):
+    def _apply(self, item, match: Match | None, profile: ShingleProfile | None = None, text_key: bytes | None = None):
         url = item["canonical_url"]
         if match is None:
             item["duplicate_of"] = None
             item["duplicate_kind"] = None
             item["duplicate_relation"] = None
             item["duplicate_similarity"] = None
-            self.index.record(item, profile)
+            self.index.record(item, profile, text_key=text_key)
             return item
         if match.kind == "url":
             self.stats.inc_value(STATS_PREFIX + "url")
@@ -276,7 +337,7 @@ class DedupePipeline:
             item["duplicate_kind"] = match.entry.duplicate_kind if item["duplicate_of"] else None
             item["duplicate_relation"] = (match.entry.duplicate_relation or "copy") if item["duplicate_of"] else None
             item["duplicate_similarity"] = None
-            self.index.record(item, profile)
+            self.index.record(item, profile, text_key=text_key)
             return item
         site = item.get("site")
         first = match.first_seen_url
@@ -308,7 +369,7 @@ class DedupePipeline:
             item["duplicate_relation"] = item["duplicate_similarity"] = None
         logger.debug("Dedupe: %s is a %s %s of %s (distance %d, similarity %s)",
                      url, match.kind, match.relation, first, match.distance, match.similarity)
-        self.index.record(item, profile)
+        self.index.record(item, profile, text_key=text_key)
         return item
 
     def _ticker(self, item):
