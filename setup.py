@@ -23,14 +23,16 @@ setup(
         "pyjson5>=1.6",
         "matplotlib>=3.8",  # `scrapy report`: charts rendered to inline SVG (Agg backend, no display)
         "simhash>=2.1",
-        "datasketch>=1.6",
         "hijridate>=2.3",
         "warcio>=1.7.4",
         "charset-normalizer>=3.3",  # encoding detection (newscrawl.text.encoding)
-        "numpy>=1.24",  # the dedupe LSH key table (newscrawl.dedupe.index); also a datasketch dependency
+        "numpy>=1.24",  # the dedupe LSH key table and MinHash (newscrawl.dedupe)
     ],
     extras_require={
-        "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5"],
+        # datasketch: the reference MinHash our numpy band keys are tested against (importing it at
+        # run time would also import scipy: 63 MB of RSS per crawl)
+        "test": ["pytest>=8", "secantusdb==0.7.0b3", "mongomock-ng>=7.11", "mockupdb>=1.8", "scrapy-redis>=0.9.1", "redis>=5",
+                 "datasketch>=1.6"],
         "redis": ["scrapy-redis>=0.9.1", "redis>=5"],
         # the local MongoDB-compatible server used when MONGO_URI is not set (GPL-2.0, run as a
         # separate process, never imported); the Makefile installs it with the test extra

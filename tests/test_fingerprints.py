@@ -295,3 +295,15 @@ def test_vectorised_band_keys_and_counted_simhash_equal_the_library_paths():
     body = "\n".join(k for k in (match_key(p) for p in corpus.originals()["youm7.com"].paragraphs) if k)
     keys = shingle_profile(body).keys
     assert len(keys) == 96 and keys[:2] == [-9192730008578898249, -9137561781248420044]
+
+
+def test_a_crawl_does_not_import_datasketch_or_scipy():
+    """The pipeline computes datasketch's MinHash with numpy: importing datasketch would also
+    import scipy (datasketch.lsh), 63 MB of RSS in every crawl (issue 14: peak RSS)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, newscrawl.pipelines.dedupe, newscrawl.pipelines.mongo, newscrawl.spiders.jannah_demo; "
+            "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

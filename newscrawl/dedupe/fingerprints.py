@@ -34,7 +34,8 @@ Second stage (near copies SimHash cannot see: short items, partial edits, excerp
 * :func:`shingle_profile` -- the word 3-shingles of a text (32-bit hashes, sorted, unique)
   and its MinHash LSH band keys (A. Z. Broder, "On the resemblance and containment of
   documents", 1997; banding: Leskovec, Rajaraman, Ullman, *Mining of Massive Datasets*,
-  ch. 3.4).  MinHash signatures are computed with ``datasketch.MinHash``.  Band keys are
+  ch. 3.4).  MinHash signatures are datasketch's ``MinHash`` (affine32, seed 1), computed
+  with numpy here (:func:`_window_minhashes`; equal values, tested).  Band keys are
   taken over *windows* of :data:`WINDOW_TOKENS` tokens that start at paragraph starts
   (the first :data:`MAX_WINDOWS` of them), so a text that shares a stretch of paragraphs
   with another -- a cut-down copy (the first paragraphs only), a long story containing a
@@ -54,8 +55,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.minhash import _fmix
 from simhash import Simhash
 
 from newscrawl.text.arabic import match_key, tokens
@@ -245,11 +244,28 @@ def _identity(x):
     return x
 
 
-_MINHASH_TEMPLATE = MinHash(num_perm=LSH_BANDS * LSH_ROWS, seed=_MINHASH_SEED, hashfunc=_identity)
-if _MINHASH_TEMPLATE.scheme != "affine32":  # pragma: no cover - a datasketch upgrade changed the default
-    raise ImportError(f"datasketch MinHash default scheme is {_MINHASH_TEMPLATE.scheme!r}, expected 'affine32': "
-                      "the vectorised band keys (_window_minhashes) would no longer match stored lsh_keys")
-_PERM_A, _PERM_B = (np.asarray(p, dtype=np.uint32) for p in _MINHASH_TEMPLATE.permutations)
+# MinHash permutations h -> a * h + b (mod 2**32), a odd: datasketch 1.7's "affine32" scheme
+# for seed 1, drawn the way it draws them (numpy RandomState), so the band keys equal those of
+# datasketch.MinHash(num_perm=48, seed=1).update_batch (tests/test_fingerprints.py compares them
+# through _band_keys).  Computed here rather than imported: `import datasketch` also imports
+# scipy (datasketch.lsh), 63 MB of RSS and 0.3 s of start-up in every crawl for 96 numbers;
+# and keys stored in MongoDB must not change with a library's default.
+_PERM_RNG = np.random.RandomState(_MINHASH_SEED)
+_PERM_A = _PERM_RNG.randint(0, 1 << 31, LSH_BANDS * LSH_ROWS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_PERM_B = _PERM_RNG.randint(0, 1 << 32, LSH_BANDS * LSH_ROWS, dtype=np.uint32)
+del _PERM_RNG
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (fmix32, A. Appleby, MurmurHash3.cpp), element-wise on
+    ``uint32`` (multiplication wraps mod 2**32): datasketch's pre-mix before the permutations."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
 _BAND_PREFIX = [struct.pack("<B", b) for b in range(LSH_BANDS)]
 
 
@@ -300,8 +316,13 @@ class ShingleProfile:
 def _band_keys(window_shingles: list[int]) -> set[int]:
     """Band keys of one window through ``datasketch.MinHash.update_batch`` (the
     definition; :func:`shingle_profile` computes the same keys for all windows at once
-    with :func:`_window_minhashes`)."""
-    m = _MINHASH_TEMPLATE.copy()
+    with :func:`_window_minhashes`).  For tests and benchmarks: datasketch is a test
+    dependency, imported here only."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=LSH_BANDS * LSH_ROWS, seed=_MINHASH_SEED, hashfunc=_identity)
+    if m.scheme != "affine32":  # pragma: no cover - a datasketch upgrade changed its default
+        raise RuntimeError(f"datasketch MinHash scheme is {m.scheme!r}, not 'affine32'")
     m.update_batch(window_shingles)
     return _keys_of_minhash(np.asarray(m.hashvalues, dtype=np.uint32))
 
@@ -322,11 +343,11 @@ def _window_minhashes(hashes: np.ndarray, spans: list[tuple[int, int]]) -> list[
     """MinHash signatures (``uint32[48]`` each) of the shingle windows ``hashes[lo:hi]``
     for each ``(lo, hi)`` in ``spans`` -- the arithmetic of ``datasketch.MinHash.update_batch``
     (scheme ``affine32``: MurmurHash3 finalizer, then ``a * h + b mod 2**32`` with the
-    template's permutations, minimum per permutation), applied once to every shingle
+    permutations ``_PERM_A``/``_PERM_B``, minimum per permutation), applied once to every shingle
     position instead of once per window it falls in.  Same values as
     :func:`_band_keys` (``tests/test_fingerprints.py`` compares them on real texts)."""
     end = max(hi for _, hi in spans)
-    hv = _fmix(hashes[:end].reshape(-1, 1), 32)
+    hv = _fmix32(hashes[:end].reshape(-1, 1))
     phv = hv * _PERM_A + _PERM_B  # uint32, wraps mod 2**32 like the library
     return [phv[lo:hi].min(axis=0) for lo, hi in spans]
 
