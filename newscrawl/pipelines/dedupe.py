@@ -75,7 +75,7 @@ stage), ``DEDUPE_MAX_SHINGLE_CANDIDATES`` (128: stage-4 candidates verified per 
 those sharing the most LSH band keys with it, see
 :data:`newscrawl.dedupe.index.DEFAULT_MAX_SHINGLE_CANDIDATES`; each item where the cap
 cut candidates is counted as ``newscrawl/dedupe/shingle_candidates_capped``, the first
-one logged at INFO), ``DEDUPE_MEMORY_ENTRIES`` (5000; 0 = no bound), plus the ``MONGO_*``
+one logged at INFO), ``DEDUPE_MEMORY_ENTRIES`` (2000; 0 = no bound), plus the ``MONGO_*``
 settings of :mod:`newscrawl.storage.client`.
 
 An item whose content hash and fingerprint text (same digest) are those of an item
@@ -86,7 +86,7 @@ Memory: with MongoDB as the index, the in-memory front keeps the newest
 ``DEDUPE_MEMORY_ENTRIES`` articles of this crawl (at least twice the items that can be on
 their way to MongoDB, ``(MONGO_MAX_PENDING_BATCHES + 1) * MONGO_BATCH_SIZE``); older ones
 are found in MongoDB, and each forgotten entry is counted (``newscrawl/dedupe/memory_evicted``).
-So a 20,000-page crawl holds ~5,000 entries (~15 KB each with their shingles and LSH keys),
+So a 20,000-page crawl holds ~2,000 entries (~10 KB each with their shingles and LSH keys),
 not 20,000.  Without MongoDB, or after it failed during the crawl, nothing is forgotten: the
 in-memory index is then the only one, and grows with the crawl.
 """
@@ -173,7 +173,7 @@ class DedupePipeline:
         # are stored.  At most (MONGO_MAX_PENDING_BATCHES + 1) x MONGO_BATCH_SIZE items are on
         # their way to MongoDB at any moment, so the bound is kept at twice that or more.
         in_flight = (settings.getint("MONGO_MAX_PENDING_BATCHES", 8) + 1) * settings.getint("MONGO_BATCH_SIZE", 100)
-        limit = settings.getint("DEDUPE_MEMORY_ENTRIES", 5000)
+        limit = settings.getint("DEDUPE_MEMORY_ENTRIES", 2000)
         if 0 < limit < 2 * in_flight:
             logger.warning("DEDUPE_MEMORY_ENTRIES=%d is under twice the items in flight to MongoDB (%d): using %d",
                            limit, in_flight, 2 * in_flight)
