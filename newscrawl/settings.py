@@ -91,6 +91,7 @@ DEDUPE_ENABLED = True
 DEDUPE_NEAR_DISTANCE = 3  # bits of SimHash distance for a near-duplicate (<= 3: found by the 4 band indexes)
 DEDUPE_SAME_SITE = "drop"  # same story, same site, other URL: "drop" (recorded as an alias) or "keep"
 DEDUPE_MEMORY_ENTRIES = 2000  # newest articles kept in memory in front of MongoDB (older: found there); 0 = all
+DEDUPE_COMMON_KEY_ENTRIES = 50  # an LSH key shared by this many recorded articles is boilerplate: not looked up
 DEDUPE_NEAR_MIN_TOKENS = 20  # no SimHash for texts with fewer content words (exact match only)
 DEDUPE_MAX_CANDIDATES = 1000  # band candidates examined per lookup
 DEDUPE_SHINGLE_ENABLED = True  # MinHash LSH stage: lsh_keys, verified copy/excerpt/extended links

@@ -476,3 +476,44 @@ def test_unsorted_shingles_are_sorted_when_recorded_and_verified_like_shingle_re
     assert m.kind == "shingle"
     assert (m.relation, m.similarity) == shingle_relation(pprof.shingles, prof.shingles) == ("copy", m.similarity)
     assert 0.9 < m.similarity < 1
+
+
+def test_a_window_every_article_carries_is_not_looked_up_and_copies_are_still_found(docs):
+    """Issue 14: a window of text on every page of a site (one site-wide description of 40+
+    words, a closing disclaimer) gave every article the same LSH keys, so each lookup returned
+    every earlier article (quadratic).  Keys shared by ``common_key_entries`` recorded articles
+    are skipped; a real excerpt is still linked."""
+    import random
+
+    from newscrawl.dedupe.fingerprints import shingle_profile
+
+    words = [w for d in docs.values() for p in d.paragraphs for w in match_key(p).split()]
+    boilerplate = match_key("جميع الحقوق محفوظة للموقع ولا يجوز نسخ أو إعادة نشر أي مادة منشورة فيه دون إذن خطي "
+                            "مسبق من إدارة التحرير ويتحمل كل كاتب مسؤولية ما يكتبه والآراء المنشورة تعبر عن "
+                            "أصحابها ولا تعبر بالضرورة عن رأي الموقع")  # a closing disclaimer, 35 words
+
+    def story(i):
+        rnd = random.Random(i)
+        return [" ".join(rnd.choices(words, k=40)) for _ in range(4)]
+
+    def item(url, paragraphs):
+        text = "\n".join([*paragraphs, boilerplate])
+        prof = shingle_profile(text)
+        return {"canonical_url": url, "site": "site", "content_hash": url, "simhash": None,
+                LSH_FIELD: prof.keys, "body_norm": text}, prof
+
+    idx = MemoryDedupeIndex(common_key_entries=20)
+    for i in range(30):
+        it, prof = item(f"https://site.example/{i}", story(i))
+        if i < 20:
+            assert idx.common_keys(it[LSH_FIELD]) == frozenset()
+        idx.decide(it, (), prof)
+        idx.record(it, prof)
+    assert idx.common_keys_skipped == 10  # from the 21st article on
+    excerpt, prof = item("https://other.example/x", story(7)[:3])  # three of story 7's four paragraphs
+    common = idx.common_keys(excerpt[LSH_FIELD])
+    assert common and len(common) < len(excerpt[LSH_FIELD])  # the boilerplate window's keys only
+    m = idx.decide(excerpt, (), prof)
+    assert (m.kind, m.canonical_url, m.relation) == ("shingle", "https://site.example/7", "excerpt")
+    # the boilerplate alone links to nothing
+    assert idx.decide(item("https://site.example/empty", [])[0], (), None) is None

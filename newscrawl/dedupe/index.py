@@ -112,6 +112,13 @@ _PROJECTION = {
 }
 _LSH_PROJECTION = {**_PROJECTION, "body_norm": 1, "lead_norm": 1, LSH_FIELD: 1}
 
+DEFAULT_COMMON_KEY_ENTRIES = 50
+"""An LSH band key shared by this many recorded entries is not looked up
+(``DEDUPE_COMMON_KEY_ENTRIES``, :meth:`MemoryDedupeIndex.common_keys`): a window of text that
+many articles carry is a site's boilerplate, not a story.  The price: a story that more than
+50 of the last ``DEDUPE_MEMORY_ENTRIES`` articles copied whole is linked by stage 4 only
+through its other windows (its exact and near copies are found by stages 2-3 anyway)."""
+
 DEFAULT_MAX_SHINGLE_CANDIDATES = 128
 """Stage-4 candidates verified per item (``DEDUPE_MAX_SHINGLE_CANDIDATES``): half of them
 those sharing the most LSH band keys with the item, the other half those sharing the
@@ -387,6 +394,18 @@ class _KeyTable:
         """URLs sharing at least one of ``keys``."""
         return set(self.shared(keys))
 
+    def frequency(self, keys: Iterable[int]) -> dict[int, int]:
+        """``{key: entries recorded with it}`` for each distinct key (0 when none).  Entries
+        forgotten since the last merge still count: an upper bound, exact after a merge."""
+        keys = list(set(keys))
+        out = {k: len(self._recent.get(k, ())) for k in keys}
+        if len(self._keys) and keys:
+            probe = np.fromiter(keys, dtype=np.int64, count=len(keys))
+            n = np.searchsorted(self._keys, probe, side="right") - np.searchsorted(self._keys, probe, side="left")
+            for k, c in zip(keys, n.tolist()):
+                out[k] += c
+        return out
+
     def shared(self, keys: Iterable[int]) -> dict[str, int]:
         """``{url: how many of keys (distinct) it has}`` for the URLs having at least one."""
         keys = list(set(keys))
@@ -434,7 +453,8 @@ class MemoryDedupeIndex:
     """
 
     def __init__(self, near_distance: int = NEAR_DISTANCE, *,
-                 max_shingle_candidates: int = DEFAULT_MAX_SHINGLE_CANDIDATES):
+                 max_shingle_candidates: int = DEFAULT_MAX_SHINGLE_CANDIDATES,
+                 common_key_entries: int = DEFAULT_COMMON_KEY_ENTRIES):
         if not 0 <= near_distance <= 64:
             raise ValueError(f"near_distance must be 0..64, not {near_distance}")
         if max_shingle_candidates < 1:
@@ -442,6 +462,8 @@ class MemoryDedupeIndex:
         self.near_distance = near_distance
         self.max_shingle_candidates = max_shingle_candidates
         self.shingle_candidates_capped = 0  # items whose stage-4 candidates were cut
+        self.common_key_entries = common_key_entries
+        self.common_keys_skipped = 0  # items some of whose LSH keys were too common to look up
         self._by_url: dict[str, Entry] = {}
         self._by_hash: dict[str, list[str]] = {}  # content hash -> canonical URLs
         # per band: two 65536-slot lists indexed by the band value (a direct index, no
@@ -552,6 +574,20 @@ class MemoryDedupeIndex:
                             found[e_url] = d
         return [(self._by_url[u], d) for u, d in found.items()]
 
+    def common_keys(self, keys: Iterable[int]) -> frozenset[int]:
+        """The LSH band keys among ``keys`` that :attr:`common_key_entries` or more recorded
+        entries share: the key of a window every article of a site carries (a site-wide
+        ``og:description`` standing in for the lead, a closing disclaimer).  Such a key links
+        each new item to every earlier one, so looking it up made each lookup grow with the
+        crawl (a 1,000-page benchmark crawl with one constant description: 2 pages/s, the
+        storage server busy returning the same 1,000 documents to every lookup); it tells
+        nothing about which story an item is.  Skipped, counted; the item's other keys are
+        looked up as usual."""
+        if self.common_key_entries <= 0:
+            return frozenset()
+        limit = self.common_key_entries
+        return frozenset(k for k, n in self._lsh.frequency(keys).items() if n >= limit)
+
     def _shingle_candidates(self, url: str | None, keys: list[int], remote: list[Entry],
                             cut: int = 0) -> list[tuple[Entry, str]]:
         """Stage-4 candidates to verify: memory entries sharing at least one LSH band
@@ -609,6 +645,12 @@ class MemoryDedupeIndex:
         keys = item.get(LSH_FIELD)
         if not keys:
             return None
+        common = self.common_keys(keys)
+        if common:
+            self.common_keys_skipped += 1
+            keys = [k for k in keys if k not in common]
+            if not keys:
+                return None
         candidates = self._shingle_candidates(url, keys, remote, getattr(remote_in, "shingle_cut", 0))
         if not candidates:
             return None
@@ -658,8 +700,10 @@ class MongoDedupeIndex:
         """Entries recorded in memory during this crawl (the collection is not counted)."""
         return len(self.memory)
 
-    def fetch(self, item: Any) -> list[Entry]:
-        """Stored documents that may match ``item`` (network I/O; thread-safe)."""
+    def fetch(self, item: Any, skip_keys: Iterable[int] = ()) -> list[Entry]:
+        """Stored documents that may match ``item`` (network I/O; thread-safe).  ``skip_keys``:
+        LSH keys not to look up (:meth:`MemoryDedupeIndex.common_keys`, computed by the caller
+        on the thread that records: the memory index is not read here)."""
         docs: list[dict] = []
         queries = [{f: item.get(f)} for f in ("canonical_url", "content_hash") if item.get(f)]
         pb = _probe_bands(item)
@@ -669,7 +713,8 @@ class MongoDedupeIndex:
             docs += self.collection.find(query, _PROJECTION).limit(self.max_candidates)
         shingled: dict[str, array] = {}
         cut = 0
-        keys = item.get(LSH_FIELD)
+        skip = set(skip_keys)
+        keys = [k for k in item.get(LSH_FIELD) or () if k not in skip]
         if keys:
             # rank by band keys shared with the item and compute the shingles (tokenising
             # the stored text) of the first max_shingle_candidates only: decide() would

@@ -75,7 +75,10 @@ stage), ``DEDUPE_MAX_SHINGLE_CANDIDATES`` (128: stage-4 candidates verified per 
 those sharing the most LSH band keys with it, see
 :data:`newscrawl.dedupe.index.DEFAULT_MAX_SHINGLE_CANDIDATES`; each item where the cap
 cut candidates is counted as ``newscrawl/dedupe/shingle_candidates_capped``, the first
-one logged at INFO), ``DEDUPE_MEMORY_ENTRIES`` (2000; 0 = no bound), plus the ``MONGO_*``
+one logged at INFO), ``DEDUPE_COMMON_KEY_ENTRIES`` (50: an LSH key that many recorded
+articles share is site boilerplate and not looked up, counted as
+``newscrawl/dedupe/common_lsh_keys_skipped``; 0 = look every key up),
+``DEDUPE_MEMORY_ENTRIES`` (2000; 0 = no bound), plus the ``MONGO_*``
 settings of :mod:`newscrawl.storage.client`.
 
 An item whose content hash and fingerprint text (same digest) are those of an item
@@ -104,6 +107,7 @@ from scrapy.utils.asyncio import run_in_thread
 from newscrawl.text.arabic import match_key
 from newscrawl.dedupe.index import (
     BAND_FIELDS,
+    DEFAULT_COMMON_KEY_ENTRIES,
     DEFAULT_MAX_SHINGLE_CANDIDATES,
     LSH_FIELD,
     Match,
@@ -168,6 +172,8 @@ class DedupePipeline:
         if self.max_shingle_candidates < 1:
             raise ValueError(f"DEDUPE_MAX_SHINGLE_CANDIDATES must be >= 1, not {self.max_shingle_candidates}")
         self._capped_logged = False
+        self.common_key_entries = settings.getint("DEDUPE_COMMON_KEY_ENTRIES", DEFAULT_COMMON_KEY_ENTRIES)
+        self._common_logged = False
         self.mongo_config = MongoConfig.from_settings(settings)
         # the in-memory front of the MongoDB index keeps the newest entries only: the older ones
         # are stored.  At most (MONGO_MAX_PENDING_BATCHES + 1) x MONGO_BATCH_SIZE items are on
@@ -191,7 +197,8 @@ class DedupePipeline:
 
     # -- lifecycle ----------------------------------------------------------------------
     def open_spider(self, spider=None) -> None:
-        memory = MemoryDedupeIndex(self.near_distance, max_shingle_candidates=self.max_shingle_candidates)
+        memory = MemoryDedupeIndex(self.near_distance, max_shingle_candidates=self.max_shingle_candidates,
+                                   common_key_entries=self.common_key_entries)
         self.index = memory
         self.mongo_ok = False
         try:
@@ -224,16 +231,22 @@ class DedupePipeline:
         profile, text_key = done
         remote = []
         if self.mongo_ok:
+            # on this (the recording) thread: the memory index is not read from the worker
+            common = self.index.memory.common_keys(item.get(LSH_FIELD) or ())
             try:
-                remote = await run_in_thread(self._fetch, item)
+                remote = await run_in_thread(self._fetch, item, common)
             except PyMongoError as exc:
                 self._mongo_failed(exc)
             except _MongoUnavailable as exc:
                 self._mongo_failed(exc.error)
         capped = self.index.shingle_candidates_capped
+        memory = self.index.memory if isinstance(self.index, MongoDedupeIndex) else self.index
+        skipped = memory.common_keys_skipped
         match = self.index.decide(item, remote, profile)
         if self.index.shingle_candidates_capped > capped:
             self._capped(item)
+        if memory.common_keys_skipped > skipped:
+            self._common_keys(item)
         item = self._apply(item, match, profile, text_key)
         if self.mongo_ok and self.memory_entries and len(self.index) > self.memory_entries:
             self.stats.inc_value(STATS_PREFIX + "memory_evicted", self.index.memory.evict_oldest(self.memory_entries))
@@ -250,7 +263,18 @@ class DedupePipeline:
                 item.get("canonical_url"), self.max_shingle_candidates, STATS_PREFIX + "shingle_candidates_capped",
             )
 
-    def _fetch(self, item):
+    def _common_keys(self, item) -> None:
+        self.stats.inc_value(STATS_PREFIX + "common_lsh_keys_skipped")
+        if not self._common_logged:
+            self._common_logged = True
+            logger.info(
+                "Dedupe: %s carries a window of text that %d or more recorded articles share "
+                "(DEDUPE_COMMON_KEY_ENTRIES: site boilerplate, such as one description on every page); "
+                "its LSH keys are not looked up. Items where this happens are counted in %s",
+                item.get("canonical_url"), self.common_key_entries, STATS_PREFIX + "common_lsh_keys_skipped",
+            )
+
+    def _fetch(self, item, skip_keys=frozenset()):
         """Worker thread: the stored candidates for ``item``; the first lookups ask
         the shared probe first (no second timeout when MongoDB is down)."""
         if not self._probed:
@@ -258,7 +282,7 @@ class DedupePipeline:
             if not status.available:
                 raise _MongoUnavailable(status.error)
             self._probed = True
-        return self.index.fetch(item)
+        return self.index.fetch(item, skip_keys)
 
     def _fingerprint(self, item) -> tuple[ShingleProfile | None, bytes] | Literal[False]:
         """Set the dedupe fields on ``item``; ``False`` when it has no URL at all, else
