@@ -43,7 +43,10 @@ EXTENSIONS = {
     "newscrawl.ops.progress.CoreStats": 0,
     "newscrawl.ops.progress.CrawlProgress": 0,
     "newscrawl.feeds.files.FeedRetention": 0,
+    # malloc_trim every NEWSCRAWL_MALLOC_TRIM_PAGES responses: freed lxml trees back to the OS
+    "newscrawl.ops.memory.MallocTrim": 0,
 }
+NEWSCRAWL_MALLOC_TRIM_PAGES = 500  # 0 = never
 
 # --- offline replay of saved pages (newscrawl.ops.middlewares.ReplayMiddleware) --
 # A directory with index.json mapping real URLs to saved files; when set, no

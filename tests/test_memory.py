@@ -45,3 +45,26 @@ def test_a_page_read_after_release_parses_again():
     first = [o for o in spider.parse(response) if isinstance(o, ArticleItem)]
     assert response._cached_selector is None
     assert response.css("h1.post-title::text").get() == first[0]["title"]
+
+
+def test_freed_heap_memory_is_given_back_every_n_responses():
+    """Issue 14: glibc kept the freed lxml trees in its heaps (RSS 182 -> 262 MB from 1k to 20k
+    benchmark pages with nothing alive); MallocTrim calls malloc_trim every N responses."""
+    import pytest
+    from scrapy.exceptions import NotConfigured
+
+    from newscrawl.ops.memory import MallocTrim, _malloc_trim
+
+    if _malloc_trim() is None:
+        pytest.skip("this C library has no malloc_trim (not glibc)")
+    crawler = get_crawler(JannahDemoSpider, settings_dict={"NEWSCRAWL_MALLOC_TRIM_PAGES": 3})
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    ext = MallocTrim.from_crawler(crawler)
+    for _ in range(7):
+        ext.response_received(None, None, None)
+    assert crawler.stats.get_value("newscrawl/memory/malloc_trim") == 2
+    assert crawler.stats.get_value("newscrawl/memory/malloc_trim_ms") >= 0
+    off = get_crawler(JannahDemoSpider, settings_dict={"NEWSCRAWL_MALLOC_TRIM_PAGES": 0})
+    with pytest.raises(NotConfigured):
+        MallocTrim.from_crawler(off)
