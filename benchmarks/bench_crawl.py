@@ -38,7 +38,8 @@ all three at ``--pages`` stories (median and spread), then newscrawl's peak RSS 
 ``--rss-at`` sizes.
 
 Usage: python benchmarks/bench_crawl.py [--pages 2000] [--rounds 3] [--rss-at 1000,5000,20000]
-(``--rounds 0`` runs only the peak-RSS sizes)
+(``--rounds 0`` runs only the peak-RSS sizes; ``--site-wide-description`` runs newscrawl once with
+one description on every story instead, the case ``DEDUPE_COMMON_KEY_ENTRIES`` is for)
 """
 
 from __future__ import annotations
@@ -108,8 +109,9 @@ def _template() -> str:
 class StorySite(LoopbackSite):
     """``LoopbackSite`` where every article URL serves its own story (every tenth: the one before)."""
 
-    def __init__(self, extra_articles: int, host: str = "127.0.0.1"):
+    def __init__(self, extra_articles: int, host: str = "127.0.0.1", description: str | None = None):
         super().__init__(extra_articles=extra_articles, host=host)
+        self.description = description  # one site-wide description on every story (else each its own)
         self.template = _template()
         assert self.template.count(_MARK) == 1 and self.template.count(_LEAD) == 2 and _ORIG_TITLE in self.template
         self.words = _words()
@@ -122,7 +124,7 @@ class StorySite(LoopbackSite):
         rnd = random.Random(source)
         paragraphs = [_paragraph(rnd, self.words) for _ in range(rnd.randint(5, 9))]
         title = " ".join(paragraphs[0].split()[:10]).rstrip(".,،") + f" ({source})"
-        lead = " ".join(paragraphs[0].split()[:25]) + " […]"  # a WordPress excerpt
+        lead = self.description or " ".join(paragraphs[0].split()[:25]) + " […]"  # a WordPress excerpt
         page = self.template.replace(_LEAD, lead).replace(_MARK, "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs))
         page = page.replace(_ORIG_TITLE, escape(title)).replace(_ORIG_URL, self.base + path)
         return page.encode("utf-8")
@@ -182,12 +184,17 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def crawl(n: int) -> dict:
+#: ``--site-wide-description``: what a site that never sets a per-article description repeats
+SITE_DESCRIPTION = ("نشرة الأخبار اليومية من موقعنا: آخر الأخبار المحلية والعربية والدولية على مدار الساعة مع "
+                    "تغطية شاملة لكل الأحداث السياسية والاقتصادية والرياضية والثقافية")
+
+
+def crawl(n: int, description: str | None = None) -> dict:
     """The full pipeline.  Storage: the local SecantusDB server, started here (not by the crawl) so
     its CPU is measured apart from the crawl's; the mongomock double when it is not installed."""
     from tests.mongo_server import MongoTestServer, available
 
-    with StorySite(extra_articles=n) as site, tempfile.TemporaryDirectory() as tmp:
+    with StorySite(extra_articles=n, description=description) as site, tempfile.TemporaryDirectory() as tmp:
         server = MongoTestServer(storage_path=f"{tmp}/db").start() if available() else None
         if server is not None:
             storage, env = [], {"MONGO_URI": server.uri}
@@ -254,7 +261,17 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--bench-seconds", type=int, default=20)
     ap.add_argument("--rss-at", default="1000,5000,20000", help="story counts for the peak-RSS runs ('' = none)")
+    ap.add_argument("--site-wide-description", action="store_true",
+                    help="one og:description on every story (a site that sets none per article): newscrawl only")
     args = ap.parse_args()
+    if args.site_wide_description:
+        r = crawl(args.pages, SITE_DESCRIPTION)
+        skipped = re.search(r"'newscrawl/dedupe/common_lsh_keys_skipped': (\d+)", r["log"])
+        print(f"site-wide description, {args.pages} stories: {r['responses']} responses, {r['items']:.0f} items, "
+              f"{r['wall']:.0f} s, {r['pages_s']:.0f} pages/s, CPU {r['cpu_ms']:.2f} ms/page (crawl "
+              f"{r['crawl_cpu_ms']:.2f}), storage server {r['server_cpu_ms']:.2f} ms/page, common LSH keys skipped "
+              f"on {skipped.group(1) if skipped else 0} items")
+        return
     runs: dict[str, list[dict]] = {"newscrawl": [], "fetch-only": [], "parse-only": [], "scrapy bench": []}
     for rnd in range(args.rounds):  # interleaved, so a busy moment of the shared machine hits all of them
         runs["newscrawl"].append(crawl(args.pages))
