@@ -171,9 +171,8 @@ class DedupePipeline:
         self.max_shingle_candidates = settings.getint("DEDUPE_MAX_SHINGLE_CANDIDATES", DEFAULT_MAX_SHINGLE_CANDIDATES)
         if self.max_shingle_candidates < 1:
             raise ValueError(f"DEDUPE_MAX_SHINGLE_CANDIDATES must be >= 1, not {self.max_shingle_candidates}")
-        self._capped_logged = False
+        self._limits_logged: set[str] = set()  # stats of the limits already logged once
         self.common_key_entries = settings.getint("DEDUPE_COMMON_KEY_ENTRIES", DEFAULT_COMMON_KEY_ENTRIES)
-        self._common_logged = False
         self.mongo_config = MongoConfig.from_settings(settings)
         # the in-memory front of the MongoDB index keeps the newest entries only: the older ones
         # are stored.  At most (MONGO_MAX_PENDING_BATCHES + 1) x MONGO_BATCH_SIZE items are on
@@ -252,27 +251,25 @@ class DedupePipeline:
             self.stats.inc_value(STATS_PREFIX + "memory_evicted", self.index.memory.evict_oldest(self.memory_entries))
         return item
 
+    def _limited(self, item, stat: str, why: str, *args) -> None:
+        """Count an item a dedupe limit applied to (``newscrawl/dedupe/<stat>``); the first one
+        of each kind is logged at INFO with ``why`` (``%``-formatted with ``args``)."""
+        self.stats.inc_value(STATS_PREFIX + stat)
+        if stat not in self._limits_logged:
+            self._limits_logged.add(stat)
+            logger.info("Dedupe: %s " + why + ". Items where this happens are counted in %s",
+                        item.get("canonical_url"), *args, STATS_PREFIX + stat)
+
     def _capped(self, item) -> None:
-        self.stats.inc_value(STATS_PREFIX + "shingle_candidates_capped")
-        if not self._capped_logged:
-            self._capped_logged = True
-            logger.info(
-                "Dedupe: %s has more than %d shingle candidates (DEDUPE_MAX_SHINGLE_CANDIDATES); those sharing "
-                "the most LSH band keys with it were verified, the others not. Items where this happens are "
-                "counted in %s",
-                item.get("canonical_url"), self.max_shingle_candidates, STATS_PREFIX + "shingle_candidates_capped",
-            )
+        self._limited(item, "shingle_candidates_capped",
+                      "has more than %d shingle candidates (DEDUPE_MAX_SHINGLE_CANDIDATES); those sharing the most "
+                      "LSH band keys with it were verified, the others not", self.max_shingle_candidates)
 
     def _common_keys(self, item) -> None:
-        self.stats.inc_value(STATS_PREFIX + "common_lsh_keys_skipped")
-        if not self._common_logged:
-            self._common_logged = True
-            logger.info(
-                "Dedupe: %s carries a window of text that %d or more recorded articles share "
-                "(DEDUPE_COMMON_KEY_ENTRIES: site boilerplate, such as one description on every page); "
-                "its LSH keys are not looked up. Items where this happens are counted in %s",
-                item.get("canonical_url"), self.common_key_entries, STATS_PREFIX + "common_lsh_keys_skipped",
-            )
+        self._limited(item, "common_lsh_keys_skipped",
+                      "carries a window of text that %d or more recorded articles share (DEDUPE_COMMON_KEY_ENTRIES: "
+                      "site boilerplate, such as one description on every page); its LSH keys are not looked up",
+                      self.common_key_entries)
 
     def _fetch(self, item, skip_keys=frozenset()):
         """Worker thread: the stored candidates for ``item``; the first lookups ask
