@@ -130,18 +130,10 @@ class NetworkErrorWithoutTraceback(logging.Filter):
 
 def quiet_scrapy_logs() -> None:
     """Install the filters above on their loggers (idempotent; called by ``newscrawl.settings``)."""
-    for name in DEMOTED_LOGGERS:
-        log = logging.getLogger(name)
-        if not any(isinstance(f, DemoteInfoToDebug) for f in log.filters):
-            log.addFilter(DemoteInfoToDebug())
-    for name in ONCE_PER_PROCESS_LOGGERS:
-        log = logging.getLogger(name)
-        if not any(isinstance(f, OncePerProcess) for f in log.filters):
-            log.addFilter(OncePerProcess())
-    retry = logging.getLogger("scrapy.downloadermiddlewares.retry")
-    if not any(isinstance(f, RetryGaveUpToDebug) for f in retry.filters):
-        retry.addFilter(RetryGaveUpToDebug())
-    for name in NETWORK_ERROR_LOGGERS:
-        log = logging.getLogger(name)
-        if not any(isinstance(f, NetworkErrorWithoutTraceback) for f in log.filters):
-            log.addFilter(NetworkErrorWithoutTraceback())
+    for names, kind in ((DEMOTED_LOGGERS, DemoteInfoToDebug), (ONCE_PER_PROCESS_LOGGERS, OncePerProcess),
+                        (("scrapy.downloadermiddlewares.retry",), RetryGaveUpToDebug),
+                        (NETWORK_ERROR_LOGGERS, NetworkErrorWithoutTraceback)):
+        for name in names:
+            log = logging.getLogger(name)
+            if not any(isinstance(f, kind) for f in log.filters):
+                log.addFilter(kind())
