@@ -168,37 +168,30 @@ class Entry:
     def from_item(cls, item: Any, seq: int = 0, shingles: array | None = None, *,
                   profile: ShingleProfile | None = None, text_key: bytes | None = None) -> "Entry":
         fp = item.get("simhash")
-        keys = item.get(LSH_FIELD)
-        return cls(
-            canonical_url=item.get("canonical_url"),
-            site=item.get("site"),
-            content_hash=item.get("content_hash"),
-            simhash=None if fp is None else fp & _MASK64,
-            duplicate_of=item.get("duplicate_of"),
-            duplicate_kind=item.get("duplicate_kind"),
-            seq=seq,
-            duplicate_relation=item.get("duplicate_relation"),
-            shingles=shingles,
-            lsh_keys=array("q", keys) if keys and shingles is not None else None,
-            tokens=profile.tokens if profile is not None else None,
-            text_key=text_key,
-        )
+        return cls._of(item, seq, shingles, None if fp is None else fp & _MASK64,
+                       tokens=profile.tokens if profile is not None else None, text_key=text_key)
 
     @classmethod
     def from_document(cls, doc: dict, seq: int = 0, shingles: array | None = None) -> "Entry":
+        """From a stored document: its ``simhash`` must be a signed int64 (``ValueError`` otherwise)."""
         fp = doc.get("simhash")
-        keys = doc.get(LSH_FIELD)
+        return cls._of(doc, seq, shingles, None if fp is None else from_signed64(int(fp)))
+
+    @classmethod
+    def _of(cls, source, seq: int, shingles: array | None, simhash: int | None, **extra) -> "Entry":
+        keys = source.get(LSH_FIELD)
         return cls(
-            canonical_url=doc.get("canonical_url"),
-            site=doc.get("site"),
-            content_hash=doc.get("content_hash"),
-            simhash=None if fp is None else from_signed64(int(fp)),
-            duplicate_of=doc.get("duplicate_of"),
-            duplicate_kind=doc.get("duplicate_kind"),
+            canonical_url=source.get("canonical_url"),
+            site=source.get("site"),
+            content_hash=source.get("content_hash"),
+            simhash=simhash,
+            duplicate_of=source.get("duplicate_of"),
+            duplicate_kind=source.get("duplicate_kind"),
             seq=seq,
-            duplicate_relation=doc.get("duplicate_relation"),
+            duplicate_relation=source.get("duplicate_relation"),
             shingles=shingles,
             lsh_keys=array("q", keys) if keys and shingles is not None else None,
+            **extra,
         )
 
 
