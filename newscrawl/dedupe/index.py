@@ -753,3 +753,7 @@ class MongoDedupeIndex:
     @property
     def shingle_candidates_capped(self) -> int:
         return self.memory.shingle_candidates_capped
+
+    @property
+    def common_keys_skipped(self) -> int:
+        return self.memory.common_keys_skipped

@@ -239,12 +239,11 @@ class DedupePipeline:
             except _MongoUnavailable as exc:
                 self._mongo_failed(exc.error)
         capped = self.index.shingle_candidates_capped
-        memory = self.index.memory if isinstance(self.index, MongoDedupeIndex) else self.index
-        skipped = memory.common_keys_skipped
+        skipped = self.index.common_keys_skipped
         match = self.index.decide(item, remote, profile)
         if self.index.shingle_candidates_capped > capped:
             self._capped(item)
-        if memory.common_keys_skipped > skipped:
+        if self.index.common_keys_skipped > skipped:
             self._common_keys(item)
         item = self._apply(item, match, profile, text_key)
         if self.mongo_ok and self.memory_entries and len(self.index) > self.memory_entries:
