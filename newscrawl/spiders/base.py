@@ -190,8 +190,12 @@ class NewsSpider(scrapy.Spider):
         return int(v)
 
     def _setting_int(self, name: str, default: int) -> int:
+        return self._setting(name, default, "getint")
+
+    def _setting(self, name: str, default, getter: str = "get"):
+        """A setting through ``Settings.<getter>``; ``default`` for a spider driven without a crawler."""
         settings = getattr(self, "settings", None)
-        return settings.getint(name, default) if settings is not None else default
+        return getattr(settings, getter)(name, default) if settings is not None else default
 
     def _inc(self, key: str, n: int = 1) -> None:
         crawler = getattr(self, "crawler", None)  # None when a page object is driven without a crawl (tests, extract)
@@ -319,8 +323,7 @@ class NewsSpider(scrapy.Spider):
         (``newscrawl/ticker/skipped/recent``)."""
         if not article or self._ticker_read_at is None:
             return True
-        settings = getattr(self, "settings", None)
-        interval = settings.getfloat("NEWSCRAWL_TICKER_INTERVAL", 60.0) if settings is not None else 60.0
+        interval = self._setting("NEWSCRAWL_TICKER_INTERVAL", 60.0, "getfloat")
         if interval <= 0 or time.monotonic() - self._ticker_read_at >= interval:
             return True
         self._inc("newscrawl/ticker/skipped/recent")
